@@ -1,0 +1,52 @@
+import { JsonRpcProvider } from "ethers";
+import { readDeployment } from "../../lib/deployments";
+import { LendingPool__factory } from "../../lib/contracts";
+import { ratePerSecondToApr, ratePerSecondToApy } from "../../lib/math";
+
+export interface PoolOverview {
+  symbol: string;
+  decimals: number;
+  address: string;
+  totalAssets: bigint;
+  totalBorrows: bigint;
+  cash: bigint;
+  reserves: bigint;
+  utilization: number;
+  borrowApr: number;
+  supplyApy: number;
+  exchangeRate: bigint;
+}
+
+/** Reads every core pool of a deployment over plain JSON-RPC (no wallet needed). */
+export async function readPools(network: string, rpcUrl: string): Promise<PoolOverview[]> {
+  const deployment = readDeployment(network);
+  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+  return Promise.all(
+    Object.values(deployment.pools).map(async (record) => {
+      const pool = LendingPool__factory.connect(record.pool.address, provider);
+      const [totalAssets, totalBorrows, cash, reserves, utilization, borrowRate, supplyRate, exchangeRate] = await Promise.all([
+        pool.totalAssets(),
+        pool.totalBorrows(),
+        pool.cash(),
+        pool.reserves(),
+        pool.utilization(),
+        pool.borrowRatePerSecond(),
+        pool.supplyRatePerSecond(),
+        pool.exchangeRate(),
+      ]);
+      return {
+        symbol: record.symbol,
+        decimals: record.decimals,
+        address: record.pool.address,
+        totalAssets,
+        totalBorrows,
+        cash,
+        reserves,
+        utilization: Number(utilization) / 1e18,
+        borrowApr: ratePerSecondToApr(borrowRate),
+        supplyApy: ratePerSecondToApy(supplyRate),
+        exchangeRate,
+      };
+    }),
+  );
+}

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ERC4626Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC4626Upgradeable.sol";
+import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ReentrancyGuardTransientUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardTransientUpgradeable.sol";
+
+import {IInterestRateModel} from "../interfaces/IInterestRateModel.sol";
+import {PoolMath} from "../libraries/PoolMath.sol";
+
+/// @title LendingPool
+/// @notice One core pool per asset. Lenders deposit the asset and hold the pool's ERC-4626 share, the fToken,
+///         whose exchange rate grows as whitelisted borrowers (the leveraged vaults) pay interest.
+/// @dev Accounting:
+///      - `cash` is tracked internally, never read from balanceOf, so a donation cannot move the share price.
+///      - Debt is held in borrow shares against a borrow index that compounds per second, Compound-style:
+///        a borrower owes shares * borrowIndex, rounded up; no loop over borrowers ever runs.
+///      - totalAssets = cash + totalBorrows - reserves.
+///      Every rounding favours the pool: shares minted to lenders and debt repaid round down, shares burnt from
+///      lenders and debt owed round up.
+contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgradeable, ReentrancyGuardTransientUpgradeable {
+    using SafeERC20 for IERC20;
+    using PoolMath for uint256;
+
+    /// @notice Highest reserve factor the owner may set (50% of interest).
+    uint16 public constant MAX_RESERVE_FACTOR_BPS = 5_000;
+
+    struct Borrower {
+        uint128 borrowShares;
+        uint128 creditLimit;
+    }
+
+    /// @custom:storage-location erc7201:flux.storage.LendingPool
+    struct LendingPoolStorage {
+        // slot 0: the pool's own money
+        uint128 cash;
+        uint128 reserves;
+        // slot 1: debt
+        uint128 borrowIndex;
+        uint128 totalBorrowShares;
+        // slot 2: accrual and switches, read together on every entry
+        IInterestRateModel interestRateModel;
+        uint40 lastAccrualTime;
+        uint16 reserveFactorBps;
+        bool depositsPaused;
+        bool borrowsPaused;
+        // slot 3+
+        address guardian;
+        uint256 reserveFloor;
+        mapping(address borrower => Borrower) borrowers;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("flux.storage.LendingPool")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant LENDING_POOL_STORAGE_LOCATION =
+        0xda13aa14d41fd33694db99976baf5d1fe1541ea8c0582885379ded1b3faa8a00;
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice Interest was added to the borrows; `reserveIncrease` of it went to the insurance reserve.
+    event AccrueInterest(
+        uint256 interest, uint256 reserveIncrease, uint256 borrowIndex, uint256 totalBorrows, uint256 borrowRatePerSecond
+    );
+    /// @notice `borrower` took `amount` of cash, minting `borrowShares` of debt.
+    event Borrow(address indexed borrower, uint256 amount, uint256 borrowShares, uint256 totalBorrows);
+    /// @notice `payer` repaid `amount` of `borrower`'s debt, burning `borrowShares`.
+    event Repay(
+        address indexed borrower, address indexed payer, uint256 amount, uint256 borrowShares, uint256 totalBorrows
+    );
+    /// @notice The owner took `amount` out of the insurance reserve.
+    event ReservesWithdrawn(address indexed to, uint256 amount, uint256 reservesAfter);
+    event ReserveFactorUpdated(uint256 oldReserveFactorBps, uint256 newReserveFactorBps);
+    event ReserveFloorUpdated(uint256 oldReserveFloor, uint256 newReserveFloor);
+    event InterestRateModelUpdated(address indexed oldModel, address indexed newModel);
+    event CreditLimitUpdated(address indexed borrower, uint256 oldCreditLimit, uint256 newCreditLimit);
+    event GuardianUpdated(address indexed oldGuardian, address indexed newGuardian);
+    event PauseUpdated(bool depositsPaused, bool borrowsPaused);
+
+    // ---------------------------------------------------------------- errors
+
+    error ZeroAmount();
+    error ZeroAddress();
+    /// @notice The operation would mint or burn zero shares, so the caller would pay for nothing.
+    error ZeroShares();
+    /// @notice The pool holds `available` cash and cannot hand out `requested`.
+    error InsufficientCash(uint256 requested, uint256 available);
+    /// @notice `borrower` has no credit line with this pool.
+    error UnknownBorrower(address borrower);
+    /// @notice The borrow would take `borrower`'s debt to `debtAfter`, above its `creditLimit`.
+    error CreditLimitExceeded(address borrower, uint256 debtAfter, uint256 creditLimit);
+    error DepositsPaused();
+    error BorrowsPaused();
+    /// @notice Only the guardian or the owner may pause.
+    error NotGuardian(address caller);
+    /// @notice Taking the reserves to `reservesAfter` would cross the `reserveFloor`.
+    error ReserveFloorBreached(uint256 reservesAfter, uint256 reserveFloor);
+    error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maximum);
+    /// @notice A value does not fit the pool's 128-bit accounting.
+    error AmountTooLarge(uint256 amount);
+
+    // ---------------------------------------------------------------- setup
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets the pool up behind its proxy.
+    /// @dev Public rather than external so that the upgrades plugin sees later versions inherit it.
+    /// @param asset_ The token lenders deposit and borrowers borrow.
+    /// @param name_ The fToken's name, e.g. "Flux USDC".
+    /// @param symbol_ The fToken's symbol, e.g. "fUSDC".
+    /// @param interestRateModel_ The rate model the pool starts with.
+    /// @param reserveFactorBps_ Share of interest that goes to the insurance reserve (1000 is 10%).
+    /// @param owner_ The admin (a TimelockController on real chains).
+    /// @param guardian_ Who may pause deposits and borrows.
+    function initialize(
+        IERC20Metadata asset_,
+        string memory name_,
+        string memory symbol_,
+        IInterestRateModel interestRateModel_,
+        uint16 reserveFactorBps_,
+        address owner_,
+        address guardian_
+    ) public initializer {
+        if (address(asset_) == address(0) || address(interestRateModel_) == address(0) || owner_ == address(0)) {
+            revert ZeroAddress();
+        }
+        if (reserveFactorBps_ > MAX_RESERVE_FACTOR_BPS) {
+            revert ReserveFactorTooHigh(reserveFactorBps_, MAX_RESERVE_FACTOR_BPS);
+        }
+        __ERC20_init(name_, symbol_);
+        __ERC4626_init(asset_);
+        __Ownable_init(owner_);
+        __ReentrancyGuardTransient_init();
+
+        LendingPoolStorage storage $ = _storage();
+        $.borrowIndex = uint128(PoolMath.WAD);
+        $.lastAccrualTime = uint40(block.timestamp);
+        $.interestRateModel = interestRateModel_;
+        $.reserveFactorBps = reserveFactorBps_;
+        $.guardian = guardian_;
+        emit InterestRateModelUpdated(address(0), address(interestRateModel_));
+        emit ReserveFactorUpdated(0, reserveFactorBps_);
+        emit GuardianUpdated(address(0), guardian_);
+    }
+
+    // ---------------------------------------------------------------- lenders (ERC-4626)
+
+    /// @notice Deposits `assets` and mints fTokens to `receiver`, rounded down.
+    /// @dev Reverts with ZeroShares rather than take a deposit too small to mint one share.
+    function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256 shares) {
+        _beforeDeposit(assets);
+        shares = super.deposit(assets, receiver);
+        if (shares == 0) revert ZeroShares();
+    }
+
+    /// @notice Mints exactly `shares` fTokens to `receiver` for the assets they are worth, rounded up.
+    function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256 assets) {
+        _beforeDeposit(shares);
+        assets = super.mint(shares, receiver);
+    }
+
+    /// @notice Burns `owner`'s fTokens (rounded up) to send exactly `assets` to `receiver`.
+    /// @dev Never paused. Limited by the pool's cash: lent-out tokens come back as borrowers repay.
+    function withdraw(uint256 assets, address receiver, address owner)
+        public
+        override
+        nonReentrant
+        returns (uint256 shares)
+    {
+        if (assets == 0) revert ZeroAmount();
+        _accrueInterest();
+        _requireCash(assets);
+        shares = super.withdraw(assets, receiver, owner);
+    }
+
+    /// @notice Burns exactly `shares` of `owner`'s fTokens and sends what they are worth (rounded down) to `receiver`.
+    /// @dev Never paused. Limited by the pool's cash.
+    function redeem(uint256 shares, address receiver, address owner)
+        public
+        override
+        nonReentrant
+        returns (uint256 assets)
+    {
+        if (shares == 0) revert ZeroAmount();
+        _accrueInterest();
+        _requireCash(previewRedeem(shares));
+        assets = super.redeem(shares, receiver, owner);
+        if (assets == 0) revert ZeroAmount();
+    }
+
+    /// @notice Cash plus what borrowers owe, less the insurance reserve, as of this block.
+    function totalAssets() public view override returns (uint256) {
+        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        // Reserves can exceed cash + borrows only after bad debt, never in normal operation.
+        return cash_ + borrows > reserves_ ? cash_ + borrows - reserves_ : 0;
+    }
+
+    /// @notice Zero while deposits are paused.
+    function maxDeposit(address) public view override returns (uint256) {
+        return _storage().depositsPaused ? 0 : type(uint256).max;
+    }
+
+    /// @notice Zero while deposits are paused.
+    function maxMint(address) public view override returns (uint256) {
+        return _storage().depositsPaused ? 0 : type(uint256).max;
+    }
+
+    /// @notice What `owner` can withdraw now: its balance, capped by the pool's cash.
+    function maxWithdraw(address owner) public view override returns (uint256) {
+        return Math.min(super.maxWithdraw(owner), _storage().cash);
+    }
+
+    /// @notice fTokens `owner` can redeem now: its balance, capped by the shares the pool's cash covers.
+    function maxRedeem(address owner) public view override returns (uint256) {
+        return Math.min(balanceOf(owner), _convertToShares(_storage().cash, Math.Rounding.Floor));
+    }
+
+    // ---------------------------------------------------------------- borrowers
+
+    /// @notice Borrows `amount` of the asset to the caller, a whitelisted borrower.
+    /// @dev Borrow shares round up, so a borrow can never mint zero debt.
+    /// @return borrowShares The debt shares minted.
+    function borrow(uint256 amount) external nonReentrant returns (uint256 borrowShares) {
+        if (amount == 0) revert ZeroAmount();
+        LendingPoolStorage storage $ = _storage();
+        if ($.borrowsPaused) revert BorrowsPaused();
+        Borrower storage account = $.borrowers[msg.sender];
+        uint256 creditLimit = account.creditLimit;
+        if (creditLimit == 0) revert UnknownBorrower(msg.sender);
+        _accrueInterest();
+        _requireCash(amount);
+
+        uint256 index = $.borrowIndex;
+        borrowShares = amount.divWadUp(index);
+        uint256 sharesAfter = account.borrowShares + borrowShares;
+        uint256 debtAfter = sharesAfter.mulWadUp(index);
+        if (debtAfter > creditLimit) revert CreditLimitExceeded(msg.sender, debtAfter, creditLimit);
+
+        uint256 totalSharesAfter = $.totalBorrowShares + borrowShares;
+        account.borrowShares = _toUint128(sharesAfter);
+        $.totalBorrowShares = _toUint128(totalSharesAfter);
+        $.cash -= uint128(amount); // fits: amount <= cash
+        emit Borrow(msg.sender, amount, borrowShares, totalSharesAfter.mulWadUp(index));
+        IERC20(asset()).safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Repays up to `amount` of `borrower`'s debt from the caller; type(uint256).max repays it all.
+    /// @dev Shares burnt round down, so a partial repayment never clears more debt than it pays. Never paused.
+    /// @return repaid The tokens taken from the caller.
+    /// @return borrowShares The debt shares burnt.
+    function repay(address borrower, uint256 amount) external nonReentrant returns (uint256 repaid, uint256 borrowShares) {
+        if (amount == 0) revert ZeroAmount();
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        Borrower storage account = $.borrowers[borrower];
+        uint256 index = $.borrowIndex;
+        uint256 sharesBefore = account.borrowShares;
+        uint256 debt = sharesBefore.mulWadUp(index);
+        if (debt == 0) revert UnknownBorrower(borrower);
+
+        if (amount >= debt) {
+            (repaid, borrowShares) = (debt, sharesBefore);
+        } else {
+            borrowShares = amount.divWadDown(index);
+            if (borrowShares == 0) revert ZeroShares();
+            repaid = amount;
+        }
+        uint256 totalSharesAfter = $.totalBorrowShares - borrowShares;
+        account.borrowShares = uint128(sharesBefore - borrowShares);
+        $.totalBorrowShares = uint128(totalSharesAfter);
+        $.cash = _toUint128($.cash + repaid);
+        emit Repay(borrower, msg.sender, repaid, borrowShares, totalSharesAfter.mulWadUp(index));
+        IERC20(asset()).safeTransferFrom(msg.sender, address(this), repaid);
+    }
+
+    // ---------------------------------------------------------------- interest
+
+    /// @notice Brings interest up to this block. Every entry point calls it; anyone may.
+    function accrueInterest() external nonReentrant {
+        _accrueInterest();
+    }
+
+    function _accrueInterest() internal {
+        LendingPoolStorage storage $ = _storage();
+        if ($.lastAccrualTime == block.timestamp) return;
+        (, uint256 borrows, uint256 reserves_, uint256 index, uint256 ratePerSecond) = _currentState();
+        $.lastAccrualTime = uint40(block.timestamp);
+        uint256 indexBefore = $.borrowIndex;
+        if (index == indexBefore) return;
+        uint256 interest = borrows - uint256($.totalBorrowShares).mulWadUp(indexBefore);
+        uint256 reserveIncrease = reserves_ - $.reserves;
+        $.borrowIndex = _toUint128(index);
+        $.reserves = _toUint128(reserves_);
+        emit AccrueInterest(interest, reserveIncrease, index, borrows, ratePerSecond);
+    }
+
+    /// @dev The pool's state as of this block: stored state plus interest pending since the last accrual.
+    ///      The one place the accrual formula lives, used by the views and by _accrueInterest.
+    ///      index' = index * (1 + rate * elapsed), rounded up; the reserve takes its share of the interest, rounded down.
+    function _currentState()
+        internal
+        view
+        returns (uint256 cash_, uint256 borrows, uint256 reserves_, uint256 index, uint256 ratePerSecond)
+    {
+        LendingPoolStorage storage $ = _storage();
+        cash_ = $.cash;
+        reserves_ = $.reserves;
+        index = $.borrowIndex;
+        uint256 shares = $.totalBorrowShares;
+        borrows = shares.mulWadUp(index);
+        uint256 elapsed = block.timestamp - $.lastAccrualTime;
+        // Only ask the rate model when interest is pending: it is an external call on every deposit's path.
+        if (shares == 0 || elapsed == 0) return (cash_, borrows, reserves_, index, 0);
+        ratePerSecond = $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
+        index += index.mulWadUp(ratePerSecond * elapsed);
+        uint256 borrowsAfter = shares.mulWadUp(index);
+        reserves_ += ((borrowsAfter - borrows) * $.reserveFactorBps) / PoolMath.BPS;
+        borrows = borrowsAfter;
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @notice Sends `amount` of the insurance reserve to `to`, never below the reserve floor. Owner only.
+    function withdrawReserves(uint256 amount, address to) external onlyOwner nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        uint256 reserves_ = $.reserves;
+        uint256 floor = $.reserveFloor;
+        if (amount > reserves_ || reserves_ - amount < floor) {
+            revert ReserveFloorBreached(amount > reserves_ ? 0 : reserves_ - amount, floor);
+        }
+        _requireCash(amount);
+        $.reserves = uint128(reserves_ - amount);
+        $.cash -= uint128(amount);
+        emit ReservesWithdrawn(to, amount, reserves_ - amount);
+        IERC20(asset()).safeTransfer(to, amount);
+    }
+
+    /// @notice Sets the share of interest that goes to the insurance reserve. Owner only.
+    function setReserveFactor(uint16 newReserveFactorBps) external onlyOwner {
+        if (newReserveFactorBps > MAX_RESERVE_FACTOR_BPS) {
+            revert ReserveFactorTooHigh(newReserveFactorBps, MAX_RESERVE_FACTOR_BPS);
+        }
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        emit ReserveFactorUpdated($.reserveFactorBps, newReserveFactorBps);
+        $.reserveFactorBps = newReserveFactorBps;
+    }
+
+    /// @notice Sets the reserve level that withdrawReserves may not go below. Owner only.
+    function setReserveFloor(uint256 newReserveFloor) external onlyOwner {
+        LendingPoolStorage storage $ = _storage();
+        emit ReserveFloorUpdated($.reserveFloor, newReserveFloor);
+        $.reserveFloor = newReserveFloor;
+    }
+
+    /// @notice Switches the pool to another rate model; interest so far accrues at the old one. Owner only.
+    function setInterestRateModel(IInterestRateModel newModel) external onlyOwner {
+        if (address(newModel) == address(0)) revert ZeroAddress();
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        emit InterestRateModelUpdated(address($.interestRateModel), address(newModel));
+        $.interestRateModel = newModel;
+    }
+
+    /// @notice Whitelists `borrower` up to `creditLimit` of debt; zero stops new borrowing (repaying still works).
+    ///         Owner only.
+    function setCreditLimit(address borrower, uint256 creditLimit) external onlyOwner {
+        if (borrower == address(0)) revert ZeroAddress();
+        Borrower storage account = _storage().borrowers[borrower];
+        emit CreditLimitUpdated(borrower, account.creditLimit, creditLimit);
+        account.creditLimit = _toUint128(creditLimit);
+    }
+
+    /// @notice Names the guardian, who may pause deposits and borrows. Owner only.
+    function setGuardian(address newGuardian) external onlyOwner {
+        LendingPoolStorage storage $ = _storage();
+        emit GuardianUpdated($.guardian, newGuardian);
+        $.guardian = newGuardian;
+    }
+
+    /// @notice Pauses or resumes deposits and borrows. The guardian may only pause; the owner may do both.
+    /// @dev Withdrawals and repayments are never paused: lenders can always leave, borrowers can always pay.
+    function setPaused(bool depositsPaused_, bool borrowsPaused_) external {
+        LendingPoolStorage storage $ = _storage();
+        bool isOwner = msg.sender == owner();
+        bool unpausing = ($.depositsPaused && !depositsPaused_) || ($.borrowsPaused && !borrowsPaused_);
+        if (!isOwner && (msg.sender != $.guardian || unpausing)) revert NotGuardian(msg.sender);
+        $.depositsPaused = depositsPaused_;
+        $.borrowsPaused = borrowsPaused_;
+        emit PauseUpdated(depositsPaused_, borrowsPaused_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice Tokens the pool holds for lending and withdrawals (reserves included).
+    function cash() external view returns (uint256) {
+        return _storage().cash;
+    }
+
+    /// @notice Total debt owed by borrowers as of this block.
+    function totalBorrows() external view returns (uint256 borrows) {
+        (, borrows,,,) = _currentState();
+    }
+
+    /// @notice The insurance reserve as of this block.
+    function reserves() external view returns (uint256 reserves_) {
+        (,, reserves_,,) = _currentState();
+    }
+
+    /// @notice The borrow index as of this block (WAD, starts at 1e18).
+    function borrowIndex() external view returns (uint256 index) {
+        (,,, index,) = _currentState();
+    }
+
+    /// @notice Borrowed share of lendable assets (WAD).
+    function utilization() public view returns (uint256) {
+        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        return PoolMath.utilization(cash_, borrows, reserves_);
+    }
+
+    /// @notice Current borrow rate per second (WAD).
+    function borrowRatePerSecond() public view returns (uint256) {
+        LendingPoolStorage storage $ = _storage();
+        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        return $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
+    }
+
+    /// @notice Current supply rate per second (WAD): borrow rate x utilization x (1 - reserve factor), rounded down.
+    function supplyRatePerSecond() public view returns (uint256) {
+        LendingPoolStorage storage $ = _storage();
+        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        uint256 borrowRate = $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
+        uint256 utilization_ = PoolMath.utilization(cash_, borrows, reserves_);
+        return (borrowRate.mulWadDown(utilization_) * (PoolMath.BPS - $.reserveFactorBps)) / PoolMath.BPS;
+    }
+
+    /// @notice Current borrow APR (WAD): the per-second rate times a 365-day year, not compounded.
+    function borrowRatePerYear() external view returns (uint256) {
+        return borrowRatePerSecond() * PoolMath.SECONDS_PER_YEAR;
+    }
+
+    /// @notice Current supply APR (WAD): the per-second rate times a 365-day year, not compounded.
+    function supplyRatePerYear() external view returns (uint256) {
+        return supplyRatePerSecond() * PoolMath.SECONDS_PER_YEAR;
+    }
+
+    /// @notice Underlying value of one whole fToken (10**decimals shares), rounded down.
+    function exchangeRate() external view returns (uint256) {
+        return convertToAssets(10 ** decimals());
+    }
+
+    /// @notice A lender's fTokens valued in the underlying asset, rounded down.
+    function balanceOfUnderlying(address account) external view returns (uint256) {
+        return convertToAssets(balanceOf(account));
+    }
+
+    /// @notice What `borrower` owes as of this block, rounded up.
+    function borrowBalance(address borrower) external view returns (uint256) {
+        (,,, uint256 index,) = _currentState();
+        return uint256(_storage().borrowers[borrower].borrowShares).mulWadUp(index);
+    }
+
+    /// @notice `borrower`'s debt shares and credit limit.
+    function borrowerAccount(address borrower) external view returns (uint256 borrowShares, uint256 creditLimit) {
+        Borrower storage account = _storage().borrowers[borrower];
+        return (account.borrowShares, account.creditLimit);
+    }
+
+    /// @notice Sum of all borrowers' debt shares.
+    function totalBorrowShares() external view returns (uint256) {
+        return _storage().totalBorrowShares;
+    }
+
+    /// @notice The pool's configuration in one call.
+    function configuration()
+        external
+        view
+        returns (
+            address interestRateModel,
+            uint256 reserveFactorBps,
+            uint256 reserveFloor,
+            address guardian,
+            bool depositsPaused,
+            bool borrowsPaused,
+            uint256 lastAccrualTime
+        )
+    {
+        LendingPoolStorage storage $ = _storage();
+        return (
+            address($.interestRateModel),
+            $.reserveFactorBps,
+            $.reserveFloor,
+            $.guardian,
+            $.depositsPaused,
+            $.borrowsPaused,
+            $.lastAccrualTime
+        );
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _beforeDeposit(uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        if (_storage().depositsPaused) revert DepositsPaused();
+        _accrueInterest();
+    }
+
+    /// @dev Keeps `cash` in step with the tokens that came in.
+    function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
+        LendingPoolStorage storage $ = _storage();
+        $.cash = _toUint128($.cash + assets);
+        super._deposit(caller, receiver, assets, shares);
+    }
+
+    /// @dev Keeps `cash` in step with the tokens that go out.
+    function _withdraw(address caller, address receiver, address owner, uint256 assets, uint256 shares)
+        internal
+        override
+    {
+        _storage().cash -= uint128(assets); // fits: _requireCash ran
+        super._withdraw(caller, receiver, owner, assets, shares);
+    }
+
+    function _requireCash(uint256 amount) private view {
+        uint256 available = _storage().cash;
+        if (amount > available) revert InsufficientCash(amount, available);
+    }
+
+    function _toUint128(uint256 value) private pure returns (uint128) {
+        if (value > type(uint128).max) revert AmountTooLarge(value);
+        return uint128(value);
+    }
+
+    function _authorizeUpgrade(address) internal override onlyOwner {}
+
+    function _storage() private pure returns (LendingPoolStorage storage $) {
+        assembly {
+            $.slot := LENDING_POOL_STORAGE_LOCATION
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import "dotenv/config";
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
+import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
+
+/** The one compiler we ship with: the `solc` npm package pinned in package.json (no downloads on CI). */
+const SOLC_VERSION = "0.8.28";
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion: solc.version() as string,
+  };
+});
+
+/**
+ * Any real EVM chain is described by environment variables, never by committed secrets:
+ *   <NAME>_RPC_URL   the JSON-RPC endpoint
+ *   DEPLOYER_PRIVATE_KEY   the key that deploys (and, until handed to the timelock, owns) the contracts
+ * See .env.example. A network is only configured when its RPC URL is set.
+ */
+const REMOTE_NETWORKS: Record<string, number> = {
+  bsc: 56,
+  bscTestnet: 97,
+  polygon: 137,
+  polygonAmoy: 80002,
+  arbitrum: 42161,
+  arbitrumSepolia: 421614,
+  sepolia: 11155111,
+  // A second local node that stands in for a real chain in deployment rehearsals.
+  rehearsal: 31338,
+};
+
+function remoteNetworks(): Record<string, NetworkUserConfig> {
+  const networks: Record<string, NetworkUserConfig> = {};
+  const deployerKey = process.env.DEPLOYER_PRIVATE_KEY;
+  for (const [name, chainId] of Object.entries(REMOTE_NETWORKS)) {
+    const url = process.env[`${name.replace(/([A-Z])/g, "_$1").toUpperCase()}_RPC_URL`];
+    if (!url) continue;
+    networks[name] = { url, chainId, accounts: deployerKey ? [deployerKey] : [] };
+  }
+  return networks;
+}
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      // Cancun is live on BSC, Polygon PoS and Arbitrum; we use transient storage for reentrancy locks.
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    hardhat: { chainId: 31337 },
+    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+    ...remoteNetworks(),
+  },
+  paths: { tests: "./test/contracts" },
+  mocha: { timeout: 300_000 },
+  gasReporter: { enabled: false },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+};
+
+export default config;

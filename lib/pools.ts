@@ -1,0 +1,48 @@
+/**
+ * The core pools of the local deployment and their rate models, in one place for the deploy script, tests and
+ * docs. Values are in the range Aave and Compound use: stablecoins borrow cheaply until utilization reaches the
+ * kink; volatile assets cost more at every utilization.
+ */
+import type { KinkedRateParameters } from "./math";
+import { WAD } from "./math";
+
+const percent = (value: number): bigint => (BigInt(Math.round(value * 100)) * WAD) / 10_000n;
+
+export const STABLECOIN_RATE_MODEL: KinkedRateParameters = {
+  baseRatePerYear: percent(0),
+  rateAtOptimalPerYear: percent(4),
+  rateAtFullPerYear: percent(60),
+  optimalUtilization: percent(90),
+};
+
+export const VOLATILE_RATE_MODEL: KinkedRateParameters = {
+  baseRatePerYear: percent(1),
+  rateAtOptimalPerYear: percent(8),
+  rateAtFullPerYear: percent(150),
+  optimalUtilization: percent(80),
+};
+
+/** 10% of interest goes to each pool's insurance reserve. */
+export const DEFAULT_RESERVE_FACTOR_BPS = 1_000;
+
+export interface LocalTokenSpec {
+  symbol: string;
+  name: string;
+  decimals: number;
+  /** The most one faucet call hands out, in whole tokens. */
+  faucetWholeTokens: number;
+  rateModel: KinkedRateParameters;
+  /** Whole tokens the seed lender deposits so the pool has liquidity from the start. */
+  seedDepositWholeTokens: number;
+}
+
+export const LOCAL_TOKENS: LocalTokenSpec[] = [
+  { symbol: "USDC", name: "USD Coin (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000 },
+  { symbol: "USDT", name: "Tether USD (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000 },
+  // WETH is the real WETH9 from @uniswap/v2-periphery; it has no faucet, you wrap ETH.
+  { symbol: "WETH", name: "Wrapped Ether", decimals: 18, faucetWholeTokens: 0, rateModel: VOLATILE_RATE_MODEL, seedDepositWholeTokens: 1_000 },
+];
+
+export function fTokenName(symbol: string): { name: string; symbol: string } {
+  return { name: `Flux ${symbol}`, symbol: `f${symbol}` };
+}

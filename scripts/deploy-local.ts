@@ -1,0 +1,18 @@
+/**
+ * Deploys the local stack to the network Hardhat is pointed at and writes deployments/<network>.json.
+ *   npx hardhat run --network localhost scripts/deploy-local.ts
+ */
+import hre from "hardhat";
+import { writeDeployment } from "../lib/deployments";
+import { deployLocal } from "./lib/deployLocal";
+
+async function main() {
+  const deployment = await deployLocal(hre, { log: (line) => console.log(line) });
+  const file = writeDeployment(deployment);
+  console.log(`wrote ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,83 @@
+/**
+ * The local deployment: test tokens (faucet stablecoins and the real WETH9), one core pool per token with
+ * its rate model, and a seed lender's deposits so the pools have liquidity from the first block.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
+import { LOCAL_TOKENS } from "../../lib/pools";
+import type { Deployment } from "../../lib/deployments";
+import { deployPool } from "./deployCorePools";
+
+export interface LocalDeployOptions {
+  /** Progress output; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+export async function deployLocal(hre: HardhatRuntimeEnvironment, options: LocalDeployOptions = {}): Promise<Deployment> {
+  const log = options.log ?? (() => {});
+  const { ethers } = hre;
+  const [deployer, guardian] = await ethers.getSigners();
+  const network = await ethers.provider.getNetwork();
+  const startBlock = await ethers.provider.getBlockNumber();
+
+  const deployment: Deployment = {
+    network: hre.network.name,
+    chainId: Number(network.chainId),
+    startBlock,
+    deployer: deployer.address,
+    owner: deployer.address,
+    guardian: guardian.address,
+    tokens: {},
+    pools: {},
+    updatedAt: new Date().toISOString(),
+  };
+
+  for (const spec of LOCAL_TOKENS) {
+    let address: string;
+    if (spec.symbol === "WETH") {
+      const weth = await new ethers.ContractFactory(WETH9.abi, WETH9.bytecode, deployer).deploy();
+      await weth.waitForDeployment();
+      address = await weth.getAddress();
+      deployment.tokens.WETH = { address, artifact: "@uniswap/v2-periphery/build/WETH9.json", decimals: 18 };
+    } else {
+      const factory = await ethers.getContractFactory("FaucetToken");
+      const faucetLimit = ethers.parseUnits(String(spec.faucetWholeTokens), spec.decimals);
+      const token = await factory.deploy(spec.name, spec.symbol, spec.decimals, faucetLimit);
+      await token.waitForDeployment();
+      address = await token.getAddress();
+      deployment.tokens[spec.symbol] = { address, artifact: "FaucetToken", decimals: spec.decimals };
+    }
+    log(`token ${spec.symbol.padEnd(5)} ${address}`);
+
+    const { pool, record } = await deployPool(
+      hre,
+      { address, symbol: spec.symbol, decimals: spec.decimals, rateModel: spec.rateModel },
+      { owner: deployer.address, guardian: guardian.address },
+    );
+    deployment.pools[spec.symbol] = record;
+    log(`pool  f${spec.symbol.padEnd(4)} ${record.pool.address} (rate model ${record.interestRateModel.address})`);
+
+    // Seed liquidity from the deployer, so lenders and (later) vaults find a live pool.
+    const seed = ethers.parseUnits(String(spec.seedDepositWholeTokens), spec.decimals);
+    const token = await ethers.getContractAt("IERC20", address, deployer);
+    if (spec.symbol === "WETH") {
+      // deposit() explicitly: this WETH9 build's bare-ETH fallback reverts on the current EVM.
+      const weth = new ethers.Contract(address, WETH9.abi, deployer);
+      await (await weth.deposit({ value: seed })).wait();
+    } else {
+      // The faucet hands out a bounded amount per call, so the seed takes a few calls.
+      const faucet = await ethers.getContractAt("FaucetToken", address, deployer);
+      const faucetLimit = await faucet.faucetLimit();
+      for (let minted = 0n; minted < seed; ) {
+        const chunk = seed - minted < faucetLimit ? seed - minted : faucetLimit;
+        await (await faucet.faucet(chunk)).wait();
+        minted += chunk;
+      }
+    }
+    await (await token.approve(record.pool.address, seed)).wait();
+    await (await pool.deposit(seed, deployer.address)).wait();
+    log(`seed  ${spec.seedDepositWholeTokens} ${spec.symbol} deposited into f${spec.symbol}`);
+  }
+  deployment.updatedAt = new Date().toISOString();
+  return deployment;
+}

@@ -1,0 +1,117 @@
+/**
+ * npm start: the local stack on one machine.
+ *   1. an embedded Hardhat chain on 127.0.0.1:8545 (chain id 31337)
+ *   2. the deployment: test tokens, rate models and core pools, seeded with lender deposits
+ *   3. the web app on http://localhost:3000, printed last once it answers
+ * Ctrl-C stops every process it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.join(__dirname, "..");
+const RPC_URL = "http://127.0.0.1:8545";
+const APP_URL = "http://localhost:3000";
+const BIN = path.join(ROOT, "node_modules", ".bin");
+const children: ChildProcess[] = [];
+const startedAt = Date.now();
+
+function log(line: string) {
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
+  console.log(`[start ${seconds}s] ${line}`);
+}
+
+/** Starts a child in its own process group, so stopping it also stops whatever it spawned. */
+function run(name: string, command: string, args: string[], options: { prefixOutput: boolean }): ChildProcess {
+  const child = spawn(path.join(BIN, command), args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) => {
+    let buffered = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) if (options.prefixOutput && line.trim()) sink.write(`[${name}] ${line}\n`);
+    });
+  };
+  forward(child.stdout!, process.stdout);
+  forward(child.stderr!, process.stderr);
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
+}
+
+async function answers(url: string, init?: RequestInit): Promise<boolean> {
+  try {
+    return (await fetch(url, init)).ok;
+  } catch {
+    return false;
+  }
+}
+
+const rpcAnswers = () =>
+  answers(RPC_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+  });
+
+async function waitFor(check: () => Promise<boolean>) {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+function stopAll(exitCode: number): never {
+  for (const child of children) {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  process.exit(exitCode);
+}
+
+async function main() {
+  process.on("SIGINT", () => (log("stopping"), stopAll(0)));
+  process.on("SIGTERM", () => stopAll(0));
+
+  for (const [url, check] of [[RPC_URL, rpcAnswers], [APP_URL, () => answers(APP_URL)]] as const) {
+    if (await check()) throw new Error(`Something already answers on ${url}. Stop it (or the earlier npm start) and try again.`);
+  }
+
+  log("compiling contracts");
+  const compile = run("compile", "hardhat", ["compile", "--quiet"], { prefixOutput: true });
+  if ((await exited(compile)) !== 0) throw new Error("compilation failed");
+
+  log(`starting the Hardhat chain on ${RPC_URL}`);
+  const chain = run("chain", "hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { prefixOutput: false });
+  chain.once("exit", (code) => {
+    log(`the chain stopped (exit ${code})`);
+    stopAll(1);
+  });
+  await waitFor(rpcAnswers);
+  log("chain ready (chain id 31337)");
+
+  log("deploying tokens, rate models and core pools");
+  const deploy = run("deploy", "hardhat", ["run", "--network", "localhost", "scripts/deploy-local.ts"], { prefixOutput: true });
+  if ((await exited(deploy)) !== 0) throw new Error("deployment failed");
+
+  log("starting the web app");
+  const app = run("app", "next", ["dev", "--port", "3000"], { prefixOutput: false });
+  app.once("exit", (code) => {
+    log(`the web app stopped (exit ${code})`);
+    stopAll(1);
+  });
+  // The first request compiles the page; wait until the lend page renders with data from the chain.
+  await waitFor(() => answers(`${APP_URL}/lend`));
+  log(`chain ${RPC_URL} (chain id 31337), deployment in deployments/localhost.json. Ctrl-C stops everything.`);
+  log(`web app ready at ${APP_URL}`);
+}
+
+main().catch((error) => {
+  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  stopAll(1);
+});

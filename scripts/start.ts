@@ -22,7 +22,13 @@ function log(line: string) {
 
 /** Starts a child in its own process group, so stopping it also stops whatever it spawned. */
 function run(name: string, command: string, args: string[], options: { prefixOutput: boolean }): ChildProcess {
-  const child = spawn(path.join(BIN, command), args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(BIN, command), args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    // Next would otherwise rewrite package-lock.json on start when it thinks platform packages are missing.
+    env: { ...process.env, NEXT_IGNORE_INCORRECT_LOCKFILE: "1", NEXT_TELEMETRY_DISABLED: "1" },
+  });
   children.push(child);
   const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) => {
     let buffered = "";

@@ -54,6 +54,7 @@ const config: HardhatUserConfig = {
     version: SOLC_VERSION,
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
       // Cancun is live on BSC, Polygon PoS and Arbitrum; we use transient storage for reentrancy locks.
       evmVersion: "cancun",
     },

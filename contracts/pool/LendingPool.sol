@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ERC4626Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC4626Upgradeable.sol";
 import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
@@ -27,6 +28,8 @@ import {PoolMath} from "../libraries/PoolMath.sol";
 contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgradeable, ReentrancyGuardTransientUpgradeable {
     using SafeERC20 for IERC20;
     using PoolMath for uint256;
+    using SafeCast for uint256;
+    using Math for uint256;
 
     /// @notice Highest reserve factor the owner may set (50% of interest).
     uint16 public constant MAX_RESERVE_FACTOR_BPS = 5_000;
@@ -37,20 +40,24 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     }
 
     /// @custom:storage-location erc7201:flux.storage.LendingPool
+    /// @dev Packed for gas: every operation reads slots 0 and 1, the rate model only when interest accrues; a
+    ///      deposit or withdrawal that also accrues writes two of the pool's own slots; and slot 0 is non-zero from
+    ///      `initialize` on, so the first deposit does not pay for a fresh slot. 112-bit amounts, as in Uniswap V2,
+    ///      hold 5e15 whole tokens of an 18-decimal asset; a 112-bit index can grow 5e15-fold.
     struct LendingPoolStorage {
-        // slot 0: the pool's own money
-        uint128 cash;
-        uint128 reserves;
-        // slot 1: debt
-        uint128 borrowIndex;
-        uint128 totalBorrowShares;
-        // slot 2: accrual and switches, read together on every entry
-        IInterestRateModel interestRateModel;
-        uint40 lastAccrualTime;
+        // slot 0: the pool's own money and the accrual clock
+        uint112 cash;
+        uint112 reserves;
+        uint32 lastAccrualTime;
+        // slot 1: debt, and the switches every entry checks
+        uint112 totalBorrowShares;
+        uint112 borrowIndex;
         uint16 reserveFactorBps;
         bool depositsPaused;
         bool borrowsPaused;
-        // slot 3+
+        // slot 2: read only when interest accrues
+        IInterestRateModel interestRateModel;
+        // slot 3+: rarely read
         address guardian;
         uint256 reserveFloor;
         mapping(address borrower => Borrower) borrowers;
@@ -62,10 +69,10 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
 
     // ---------------------------------------------------------------- events
 
-    /// @notice Interest was added to the borrows; `reserveIncrease` of it went to the insurance reserve.
-    event AccrueInterest(
-        uint256 interest, uint256 reserveIncrease, uint256 borrowIndex, uint256 totalBorrows, uint256 borrowRatePerSecond
-    );
+    /// @notice `interest` was added to the borrows, which now total `totalBorrows`.
+    /// @dev The insurance reserve took interest * reserveFactorBps / 10000 of it, rounded down. The borrow rate over
+    ///      the period is (borrowIndex / previous borrowIndex - 1) / elapsed seconds.
+    event AccrueInterest(uint256 interest, uint256 borrowIndex, uint256 totalBorrows);
     /// @notice `borrower` took `amount` of cash, minting `borrowShares` of debt.
     event Borrow(address indexed borrower, uint256 amount, uint256 borrowShares, uint256 totalBorrows);
     /// @notice `payer` repaid `amount` of `borrower`'s debt, burning `borrowShares`.
@@ -100,19 +107,27 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     /// @notice Taking the reserves to `reservesAfter` would cross the `reserveFloor`.
     error ReserveFloorBreached(uint256 reservesAfter, uint256 reserveFloor);
     error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maximum);
-    /// @notice A value does not fit the pool's 128-bit accounting.
-    error AmountTooLarge(uint256 amount);
+    /// @notice An upgrade must keep the pool's asset: the new implementation was built for `newAsset`.
+    error UpgradeChangesAsset(address asset, address newAsset);
 
     // ---------------------------------------------------------------- setup
 
+    /// @notice The pool's asset. An immutable of the implementation rather than storage: it never changes, and
+    ///         reading it from code saves a cold storage read on every deposit, withdrawal, borrow and repayment.
+    ///         Each pool therefore has its own implementation; `_authorizeUpgrade` refuses one for another asset.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IERC20Metadata private immutable _assetToken;
+
+    /// @param asset_ The token this implementation's pool lends.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(IERC20Metadata asset_) {
+        if (address(asset_) == address(0)) revert ZeroAddress();
+        _assetToken = asset_;
         _disableInitializers();
     }
 
-    /// @notice Sets the pool up behind its proxy.
+    /// @notice Sets the pool up behind its proxy. The asset is the implementation's (see the constructor).
     /// @dev Public rather than external so that the upgrades plugin sees later versions inherit it.
-    /// @param asset_ The token lenders deposit and borrowers borrow.
     /// @param name_ The fToken's name, e.g. "Flux USDC".
     /// @param symbol_ The fToken's symbol, e.g. "fUSDC".
     /// @param interestRateModel_ The rate model the pool starts with.
@@ -120,7 +135,6 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     /// @param owner_ The admin (a TimelockController on real chains).
     /// @param guardian_ Who may pause deposits and borrows.
     function initialize(
-        IERC20Metadata asset_,
         string memory name_,
         string memory symbol_,
         IInterestRateModel interestRateModel_,
@@ -128,20 +142,20 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         address owner_,
         address guardian_
     ) public initializer {
-        if (address(asset_) == address(0) || address(interestRateModel_) == address(0) || owner_ == address(0)) {
+        if (address(interestRateModel_) == address(0) || owner_ == address(0)) {
             revert ZeroAddress();
         }
         if (reserveFactorBps_ > MAX_RESERVE_FACTOR_BPS) {
             revert ReserveFactorTooHigh(reserveFactorBps_, MAX_RESERVE_FACTOR_BPS);
         }
         __ERC20_init(name_, symbol_);
-        __ERC4626_init(asset_);
+        __ERC4626_init(_assetToken);
         __Ownable_init(owner_);
         __ReentrancyGuardTransient_init();
 
         LendingPoolStorage storage $ = _storage();
-        $.borrowIndex = uint128(PoolMath.WAD);
-        $.lastAccrualTime = uint40(block.timestamp);
+        $.borrowIndex = uint112(PoolMath.WAD);
+        $.lastAccrualTime = uint32(block.timestamp);
         $.interestRateModel = interestRateModel_;
         $.reserveFactorBps = reserveFactorBps_;
         $.guardian = guardian_;
@@ -155,15 +169,17 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     /// @notice Deposits `assets` and mints fTokens to `receiver`, rounded down.
     /// @dev Reverts with ZeroShares rather than take a deposit too small to mint one share.
     function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256 shares) {
-        _beforeDeposit(assets);
-        shares = super.deposit(assets, receiver);
+        _requireDepositsOpen(assets);
+        shares = _toShares(assets, _accrueInterest(), Math.Rounding.Floor);
         if (shares == 0) revert ZeroShares();
+        _deposit(_msgSender(), receiver, assets, shares);
     }
 
     /// @notice Mints exactly `shares` fTokens to `receiver` for the assets they are worth, rounded up.
     function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256 assets) {
-        _beforeDeposit(shares);
-        assets = super.mint(shares, receiver);
+        _requireDepositsOpen(shares);
+        assets = _toAssets(shares, _accrueInterest(), Math.Rounding.Ceil);
+        _deposit(_msgSender(), receiver, assets, shares);
     }
 
     /// @notice Burns `owner`'s fTokens (rounded up) to send exactly `assets` to `receiver`.
@@ -175,9 +191,14 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         returns (uint256 shares)
     {
         if (assets == 0) revert ZeroAmount();
-        _accrueInterest();
+        uint256 totalAssets_ = _accrueInterest();
         _requireCash(assets);
-        shares = super.withdraw(assets, receiver, owner);
+        shares = _toShares(assets, totalAssets_, Math.Rounding.Ceil);
+        uint256 balance = balanceOf(owner);
+        if (shares > balance) {
+            revert ERC4626ExceededMaxWithdraw(owner, assets, _toAssets(balance, totalAssets_, Math.Rounding.Floor));
+        }
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
     }
 
     /// @notice Burns exactly `shares` of `owner`'s fTokens and sends what they are worth (rounded down) to `receiver`.
@@ -189,17 +210,24 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         returns (uint256 assets)
     {
         if (shares == 0) revert ZeroAmount();
-        _accrueInterest();
-        _requireCash(previewRedeem(shares));
-        assets = super.redeem(shares, receiver, owner);
+        uint256 totalAssets_ = _accrueInterest();
+        uint256 balance = balanceOf(owner);
+        if (shares > balance) revert ERC4626ExceededMaxRedeem(owner, shares, balance);
+        assets = _toAssets(shares, totalAssets_, Math.Rounding.Floor);
         if (assets == 0) revert ZeroAmount();
+        _requireCash(assets);
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
+    }
+
+    /// @notice The token lenders deposit and borrowers borrow.
+    function asset() public view override returns (address) {
+        return address(_assetToken);
     }
 
     /// @notice Cash plus what borrowers owe, less the insurance reserve, as of this block.
     function totalAssets() public view override returns (uint256) {
-        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
-        // Reserves can exceed cash + borrows only after bad debt, never in normal operation.
-        return cash_ + borrows > reserves_ ? cash_ + borrows - reserves_ : 0;
+        (uint256 cash_, uint256 borrows, uint256 reserves_,) = _currentState();
+        return _lenderAssets(cash_, borrows, reserves_);
     }
 
     /// @notice Zero while deposits are paused.
@@ -244,11 +272,13 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         if (debtAfter > creditLimit) revert CreditLimitExceeded(msg.sender, debtAfter, creditLimit);
 
         uint256 totalSharesAfter = $.totalBorrowShares + borrowShares;
-        account.borrowShares = _toUint128(sharesAfter);
-        $.totalBorrowShares = _toUint128(totalSharesAfter);
-        $.cash -= uint128(amount); // fits: amount <= cash
+        account.borrowShares = sharesAfter.toUint128();
+        $.totalBorrowShares = totalSharesAfter.toUint112();
+        // With no debt outstanding the clock stands still (see _accrueInterest); the first debt restarts it.
+        $.lastAccrualTime = uint32(block.timestamp);
+        $.cash -= uint112(amount); // fits: amount <= cash
         emit Borrow(msg.sender, amount, borrowShares, totalSharesAfter.mulWadUp(index));
-        IERC20(asset()).safeTransfer(msg.sender, amount);
+        IERC20(_assetToken).safeTransfer(msg.sender, amount);
     }
 
     /// @notice Repays up to `amount` of `borrower`'s debt from the caller; type(uint256).max repays it all.
@@ -274,10 +304,10 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         }
         uint256 totalSharesAfter = $.totalBorrowShares - borrowShares;
         account.borrowShares = uint128(sharesBefore - borrowShares);
-        $.totalBorrowShares = uint128(totalSharesAfter);
-        $.cash = _toUint128($.cash + repaid);
+        $.totalBorrowShares = uint112(totalSharesAfter);
+        $.cash = (uint256($.cash) + repaid).toUint112();
         emit Repay(borrower, msg.sender, repaid, borrowShares, totalSharesAfter.mulWadUp(index));
-        IERC20(asset()).safeTransferFrom(msg.sender, address(this), repaid);
+        IERC20(_assetToken).safeTransferFrom(msg.sender, address(this), repaid);
     }
 
     // ---------------------------------------------------------------- interest
@@ -287,27 +317,33 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         _accrueInterest();
     }
 
-    function _accrueInterest() internal {
+    /// @dev Brings the stored state up to this block and returns the lenders' assets (totalAssets) after it.
+    ///      With no debt outstanding nothing accrues and nothing is written; borrow() restarts the clock.
+    function _accrueInterest() internal returns (uint256 totalAssets_) {
+        (uint256 cash_, uint256 borrows, uint256 reserves_, uint256 index, uint256 interest, bool accruing) =
+            _pendingState();
+        totalAssets_ = _lenderAssets(cash_, borrows, reserves_);
+        if (!accruing) return totalAssets_;
         LendingPoolStorage storage $ = _storage();
-        if ($.lastAccrualTime == block.timestamp) return;
-        (, uint256 borrows, uint256 reserves_, uint256 index, uint256 ratePerSecond) = _currentState();
-        $.lastAccrualTime = uint40(block.timestamp);
-        uint256 indexBefore = $.borrowIndex;
-        if (index == indexBefore) return;
-        uint256 interest = borrows - uint256($.totalBorrowShares).mulWadUp(indexBefore);
-        uint256 reserveIncrease = reserves_ - $.reserves;
-        $.borrowIndex = _toUint128(index);
-        $.reserves = _toUint128(reserves_);
-        emit AccrueInterest(interest, reserveIncrease, index, borrows, ratePerSecond);
+        $.lastAccrualTime = uint32(block.timestamp);
+        $.borrowIndex = index.toUint112();
+        $.reserves = reserves_.toUint112();
+        emit AccrueInterest(interest, index, borrows);
+    }
+
+    /// @dev What belongs to lenders: cash + borrows - reserves. Reserves exceed the rest only after bad debt.
+    function _lenderAssets(uint256 cash_, uint256 borrows, uint256 reserves_) private pure returns (uint256) {
+        return cash_ + borrows > reserves_ ? cash_ + borrows - reserves_ : 0;
     }
 
     /// @dev The pool's state as of this block: stored state plus interest pending since the last accrual.
     ///      The one place the accrual formula lives, used by the views and by _accrueInterest.
     ///      index' = index * (1 + rate * elapsed), rounded up; the reserve takes its share of the interest, rounded down.
-    function _currentState()
+    ///      `accruing` is whether there is debt and time has passed since the last accrual.
+    function _pendingState()
         internal
         view
-        returns (uint256 cash_, uint256 borrows, uint256 reserves_, uint256 index, uint256 ratePerSecond)
+        returns (uint256 cash_, uint256 borrows, uint256 reserves_, uint256 index, uint256 interest, bool accruing)
     {
         LendingPoolStorage storage $ = _storage();
         cash_ = $.cash;
@@ -317,12 +353,18 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         borrows = shares.mulWadUp(index);
         uint256 elapsed = block.timestamp - $.lastAccrualTime;
         // Only ask the rate model when interest is pending: it is an external call on every deposit's path.
-        if (shares == 0 || elapsed == 0) return (cash_, borrows, reserves_, index, 0);
-        ratePerSecond = $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
+        if (shares == 0 || elapsed == 0) return (cash_, borrows, reserves_, index, 0, false);
+        uint256 ratePerSecond = $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
         index += index.mulWadUp(ratePerSecond * elapsed);
         uint256 borrowsAfter = shares.mulWadUp(index);
-        reserves_ += ((borrowsAfter - borrows) * $.reserveFactorBps) / PoolMath.BPS;
-        borrows = borrowsAfter;
+        interest = borrowsAfter - borrows;
+        reserves_ += (interest * $.reserveFactorBps) / PoolMath.BPS;
+        return (cash_, borrowsAfter, reserves_, index, interest, true);
+    }
+
+    /// @dev _pendingState without the accrual details, for the views.
+    function _currentState() internal view returns (uint256 cash_, uint256 borrows, uint256 reserves_, uint256 index) {
+        (cash_, borrows, reserves_, index,,) = _pendingState();
     }
 
     // ---------------------------------------------------------------- admin
@@ -339,10 +381,10 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
             revert ReserveFloorBreached(amount > reserves_ ? 0 : reserves_ - amount, floor);
         }
         _requireCash(amount);
-        $.reserves = uint128(reserves_ - amount);
-        $.cash -= uint128(amount);
+        $.reserves = uint112(reserves_ - amount);
+        $.cash -= uint112(amount);
         emit ReservesWithdrawn(to, amount, reserves_ - amount);
-        IERC20(asset()).safeTransfer(to, amount);
+        IERC20(_assetToken).safeTransfer(to, amount);
     }
 
     /// @notice Sets the share of interest that goes to the insurance reserve. Owner only.
@@ -378,7 +420,7 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         if (borrower == address(0)) revert ZeroAddress();
         Borrower storage account = _storage().borrowers[borrower];
         emit CreditLimitUpdated(borrower, account.creditLimit, creditLimit);
-        account.creditLimit = _toUint128(creditLimit);
+        account.creditLimit = creditLimit.toUint128();
     }
 
     /// @notice Names the guardian, who may pause deposits and borrows. Owner only.
@@ -409,36 +451,36 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
 
     /// @notice Total debt owed by borrowers as of this block.
     function totalBorrows() external view returns (uint256 borrows) {
-        (, borrows,,,) = _currentState();
+        (, borrows,,) = _currentState();
     }
 
     /// @notice The insurance reserve as of this block.
     function reserves() external view returns (uint256 reserves_) {
-        (,, reserves_,,) = _currentState();
+        (,, reserves_,) = _currentState();
     }
 
     /// @notice The borrow index as of this block (WAD, starts at 1e18).
     function borrowIndex() external view returns (uint256 index) {
-        (,,, index,) = _currentState();
+        (,,, index) = _currentState();
     }
 
     /// @notice Borrowed share of lendable assets (WAD).
     function utilization() public view returns (uint256) {
-        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        (uint256 cash_, uint256 borrows, uint256 reserves_,) = _currentState();
         return PoolMath.utilization(cash_, borrows, reserves_);
     }
 
     /// @notice Current borrow rate per second (WAD).
     function borrowRatePerSecond() public view returns (uint256) {
         LendingPoolStorage storage $ = _storage();
-        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        (uint256 cash_, uint256 borrows, uint256 reserves_,) = _currentState();
         return $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
     }
 
     /// @notice Current supply rate per second (WAD): borrow rate x utilization x (1 - reserve factor), rounded down.
     function supplyRatePerSecond() public view returns (uint256) {
         LendingPoolStorage storage $ = _storage();
-        (uint256 cash_, uint256 borrows, uint256 reserves_,,) = _currentState();
+        (uint256 cash_, uint256 borrows, uint256 reserves_,) = _currentState();
         uint256 borrowRate = $.interestRateModel.borrowRatePerSecond(cash_, borrows, reserves_);
         uint256 utilization_ = PoolMath.utilization(cash_, borrows, reserves_);
         return (borrowRate.mulWadDown(utilization_) * (PoolMath.BPS - $.reserveFactorBps)) / PoolMath.BPS;
@@ -466,7 +508,7 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
 
     /// @notice What `borrower` owes as of this block, rounded up.
     function borrowBalance(address borrower) external view returns (uint256) {
-        (,,, uint256 index,) = _currentState();
+        (,,, uint256 index) = _currentState();
         return uint256(_storage().borrowers[borrower].borrowShares).mulWadUp(index);
     }
 
@@ -509,16 +551,34 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
 
     // ---------------------------------------------------------------- internals
 
-    function _beforeDeposit(uint256 amount) private {
+    function _requireDepositsOpen(uint256 amount) private view {
         if (amount == 0) revert ZeroAmount();
         if (_storage().depositsPaused) revert DepositsPaused();
-        _accrueInterest();
+    }
+
+    /// @dev The one share/asset conversion, used by the entry points (with totalAssets from the accrual they just
+    ///      ran) and, through the overrides below, by every ERC-4626 view. OpenZeppelin's virtual share and asset
+    ///      (offset 0) keep an empty pool's first price at 1:1.
+    function _toShares(uint256 assets, uint256 totalAssets_, Math.Rounding rounding) private view returns (uint256) {
+        return assets.mulDiv(totalSupply() + 10 ** _decimalsOffset(), totalAssets_ + 1, rounding);
+    }
+
+    function _toAssets(uint256 shares, uint256 totalAssets_, Math.Rounding rounding) private view returns (uint256) {
+        return shares.mulDiv(totalAssets_ + 1, totalSupply() + 10 ** _decimalsOffset(), rounding);
+    }
+
+    function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
+        return _toShares(assets, totalAssets(), rounding);
+    }
+
+    function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
+        return _toAssets(shares, totalAssets(), rounding);
     }
 
     /// @dev Keeps `cash` in step with the tokens that came in.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
         LendingPoolStorage storage $ = _storage();
-        $.cash = _toUint128($.cash + assets);
+        $.cash = (uint256($.cash) + assets).toUint112();
         super._deposit(caller, receiver, assets, shares);
     }
 
@@ -527,7 +587,7 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         internal
         override
     {
-        _storage().cash -= uint128(assets); // fits: _requireCash ran
+        _storage().cash -= uint112(assets); // fits: _requireCash ran
         super._withdraw(caller, receiver, owner, assets, shares);
     }
 
@@ -536,12 +596,11 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         if (amount > available) revert InsufficientCash(amount, available);
     }
 
-    function _toUint128(uint256 value) private pure returns (uint128) {
-        if (value > type(uint128).max) revert AmountTooLarge(value);
-        return uint128(value);
+    /// @dev Owner only, and never to an implementation built for another asset.
+    function _authorizeUpgrade(address newImplementation) internal view override onlyOwner {
+        address newAsset = LendingPool(newImplementation).asset();
+        if (newAsset != address(_assetToken)) revert UpgradeChangesAsset(address(_assetToken), newAsset);
     }
-
-    function _authorizeUpgrade(address) internal override onlyOwner {}
 
     function _storage() private pure returns (LendingPoolStorage storage $) {
         assembly {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {LendingPool} from "../pool/LendingPool.sol";
 
 /// @title LendingPoolV2Test
@@ -18,9 +19,7 @@ contract LendingPoolV2Test is LendingPool {
     event UpgradeNoteSet(uint256 note);
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
-        _disableInitializers();
-    }
+    constructor(IERC20Metadata asset_) LendingPool(asset_) {}
 
     /// @notice Runs once, in the upgrade transaction, to set the new field.
     function initializeV2(uint256 note) external reinitializer(2) {

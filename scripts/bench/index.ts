@@ -17,8 +17,8 @@ async function main() {
       operation,
       gas,
       anchor: anchor ?? "",
-      "vs anchor": anchor ? `${((gas / anchor) * 100).toFixed(0)}%` : "",
-      target: anchor ? (gas <= anchor * TARGET_SHARE_OF_ANCHOR ? "met" : "MISSED") : "",
+      "vs anchor": anchor ? `${((gas / anchor) * 100).toFixed(1)}%` : "",
+      "target (3/4 anchor)": anchor ? `${Math.floor(anchor * TARGET_SHARE_OF_ANCHOR)} ${gas <= anchor * TARGET_SHARE_OF_ANCHOR ? "met" : "missed"}` : "",
     };
   });
   console.table(rows);

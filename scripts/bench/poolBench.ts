@@ -50,6 +50,10 @@ export async function benchPool(): Promise<GasResults> {
   await anHourLater();
   results["pool.repay"] = await gasOf(pool.connect(borrower).repay(borrower.address, usdc(20_000)));
   await anHourLater();
+  // What interest accrual alone adds to any of the operations above: the rate model call, the index and
+  // reserve writes and the AccrueInterest event.
+  results["pool.accrueInterest"] = await gasOf(pool.accrueInterest());
+  await anHourLater();
   results["pool.repay.full"] = await gasOf(pool.connect(borrower).repay(borrower.address, ethers.MaxUint256));
   return results;
 }

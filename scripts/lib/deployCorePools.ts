@@ -43,8 +43,9 @@ export async function deployPool(
   const factory = await hre.ethers.getContractFactory("LendingPool");
   const pool = (await hre.upgrades.deployProxy(
     factory,
-    [asset.address, name, symbol, await model.getAddress(), options.reserveFactorBps ?? DEFAULT_RESERVE_FACTOR_BPS, options.owner, options.guardian],
-    { kind: "uups" },
+    [name, symbol, await model.getAddress(), options.reserveFactorBps ?? DEFAULT_RESERVE_FACTOR_BPS, options.owner, options.guardian],
+    // The asset is an immutable of the implementation: each pool gets its own.
+    { kind: "uups", constructorArgs: [asset.address] },
   )) as unknown as LendingPool;
   await pool.waitForDeployment();
   const poolAddress = await pool.getAddress();

@@ -29,7 +29,7 @@ describe("LendingPool", () => {
     it("cannot be initialized twice", async () => {
       const { pool, token, model, owner } = await loadFixture(stablecoinPoolFixture);
       await expect(
-        pool.initialize(await token.getAddress(), "x", "x", await model.getAddress(), 0, owner.address, owner.address),
+        pool.initialize("x", "x", await model.getAddress(), 0, owner.address, owner.address),
       ).to.be.revertedWithCustomError(pool, "InvalidInitialization");
     });
   });
@@ -55,6 +55,43 @@ describe("LendingPool", () => {
       await pool.connect(alice).redeem(USDC(600), alice.address, alice.address);
       expect(await pool.balanceOf(alice.address)).to.equal(0n);
       expect(await pool.cash()).to.equal(0n);
+    });
+
+    it("names the limit when a lender asks for more than it owns, and spends allowances for third parties", async () => {
+      const { pool, token, alice, bob } = await loadFixture(stablecoinPoolFixture);
+      await pool.connect(alice).deposit(USDC(1_000), alice.address);
+      await pool.connect(bob).deposit(USDC(1_000), bob.address);
+      await expect(pool.connect(alice).withdraw(USDC(1_001), alice.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxWithdraw")
+        .withArgs(alice.address, USDC(1_001), USDC(1_000));
+      await expect(pool.connect(alice).redeem(USDC(1_001), alice.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxRedeem")
+        .withArgs(alice.address, USDC(1_001), USDC(1_000));
+      await expect(pool.connect(bob).withdraw(USDC(10), bob.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance")
+        .withArgs(bob.address, 0, USDC(10));
+      await pool.connect(alice).approve(bob.address, USDC(10));
+      const bobBefore = await token.balanceOf(bob.address);
+      await pool.connect(bob).withdraw(USDC(10), bob.address, alice.address);
+      expect(await token.balanceOf(bob.address)).to.equal(bobBefore + USDC(10));
+      expect(await pool.allowance(alice.address, bob.address)).to.equal(0n);
+      expect(await pool.balanceOf(alice.address)).to.equal(USDC(990));
+    });
+
+    it("mints exact shares for assets rounded up, and previews what it does", async () => {
+      const { pool, token, alice, bob, borrower } = await loadFixture(stablecoinPoolFixture);
+      await pool.connect(alice).deposit(USDC(1_000), alice.address);
+      await pool.connect(borrower).borrow(USDC(900));
+      await time.increase(180 * 86_400);
+      await pool.accrueInterest();
+      const shares = USDC(100);
+      const preview = await pool.previewMint(shares);
+      expect(preview).to.be.greaterThan(await pool.convertToAssets(shares)); // rounded up, and a share is worth > 1
+      const before = await token.balanceOf(bob.address);
+      await pool.connect(bob).mint(shares, bob.address);
+      expect(await pool.balanceOf(bob.address)).to.equal(shares);
+      expect(before - (await token.balanceOf(bob.address))).to.equal(preview);
+      expect(await pool.previewRedeem(shares)).to.be.lessThan(preview); // the round trip never pays the lender
     });
 
     it("rejects zero amounts with ZeroAmount", async () => {
@@ -302,20 +339,23 @@ describe("LendingPool", () => {
   });
 
   describe("interest accrual event", () => {
-    it("records interest, reserve share, index and rate", async () => {
+    it("records interest, index and total borrows", async () => {
       const { pool, alice, borrower, rateModel } = await loadFixture(stablecoinPoolFixture);
       await pool.connect(alice).deposit(USDC(1_000_000), alice.address);
       await pool.connect(borrower).borrow(USDC(900_000));
       const timestampBefore = BigInt(await time.latest());
       const cash = await pool.cash();
       const rate = expectedBorrowRatePerSecond(rateModel, cash, USDC(900_000), 0n);
+      expect(rate).to.equal(await pool.borrowRatePerSecond());
       await time.setNextBlockTimestamp(timestampBefore + 86_400n);
       const index = WAD + mulWadUp(WAD, rate * 86_400n);
       const borrows = mulWadUp(USDC(900_000), index);
       const interest = borrows - USDC(900_000);
       await expect(pool.accrueInterest())
         .to.emit(pool, "AccrueInterest")
-        .withArgs(interest, interest / 10n, index, borrows, rate);
+        .withArgs(interest, index, borrows);
+      // The reserve took 10% of it, rounded down.
+      expect(await pool.reserves()).to.equal(interest / 10n);
     });
   });
 });

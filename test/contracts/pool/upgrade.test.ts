@@ -51,6 +51,7 @@ describe("LendingPool upgrades", () => {
 
     const upgraded = (await upgrades.upgradeProxy(proxy, await ethers.getContractFactory("LendingPoolV2Test"), {
       kind: "uups",
+      constructorArgs: [before.asset],
       call: { fn: "initializeV2", args: [7] },
     })) as unknown as LendingPoolV2Test;
     expect(await upgrades.erc1967.getImplementationAddress(proxy)).to.not.equal(implementationBefore);
@@ -79,6 +80,7 @@ describe("LendingPool upgrades", () => {
     const { pool, stranger } = await poolWithPositions();
     const implementation = await upgrades.deployImplementation(await ethers.getContractFactory("LendingPoolV2Test"), {
       kind: "uups",
+      constructorArgs: [await pool.asset()],
     });
     await expect(pool.connect(stranger).upgradeToAndCall(implementation as string, "0x"))
       .to.be.revertedWithCustomError(pool, "OwnableUnauthorizedAccount")
@@ -86,14 +88,23 @@ describe("LendingPool upgrades", () => {
   });
 
   it("cannot initialize the implementation directly", async () => {
-    const { pool, token, model, stranger } = await poolWithPositions();
+    const { pool, model, stranger } = await poolWithPositions();
     const implementation = await ethers.getContractAt(
       "LendingPool",
       await upgrades.erc1967.getImplementationAddress(await pool.getAddress()),
     );
     await expect(
-      implementation.initialize(await token.getAddress(), "x", "x", await model.getAddress(), 0, stranger.address, stranger.address),
+      implementation.initialize("x", "x", await model.getAddress(), 0, stranger.address, stranger.address),
     ).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
+  });
+
+  it("refuses an implementation built for another asset", async () => {
+    const { pool, owner } = await poolWithPositions();
+    const otherToken = await (await ethers.getContractFactory("FaucetToken")).deploy("Other", "OTH", 18, 1n);
+    const wrongImplementation = await (await ethers.getContractFactory("LendingPool")).deploy(await otherToken.getAddress());
+    await expect(pool.connect(owner).upgradeToAndCall(await wrongImplementation.getAddress(), "0x"))
+      .to.be.revertedWithCustomError(pool, "UpgradeChangesAsset")
+      .withArgs(await pool.asset(), await otherToken.getAddress());
   });
 
   it("has the plugin reject a storage-breaking implementation", async () => {

@@ -21,6 +21,15 @@ export interface DeployedPool {
   interestRateModel: DeployedContract;
 }
 
+export interface DeployedVaultRecord {
+  name: string;
+  vault: DeployedContract;
+  pair: string;
+  farm: string;
+  token0: string;
+  token1: string;
+}
+
 export interface Deployment {
   network: string;
   chainId: number;
@@ -31,6 +40,16 @@ export interface Deployment {
   guardian: string;
   tokens: Record<string, DeployedContract & { decimals: number }>;
   pools: Record<string, DeployedPool>;
+  /** The farming side; absent from a pools-only deployment. */
+  farming?: {
+    flux: DeployedContract;
+    oracle: DeployedContract;
+    feeds: Record<string, string>;
+    uniswapFactory: string;
+    uniswapRouter: string;
+    rewardPair: string;
+    vaults: Record<string, DeployedVaultRecord>;
+  };
   updatedAt: string;
 }
 

@@ -7,7 +7,7 @@ import { writeDeployment } from "../lib/deployments";
 import { deployLocal } from "./lib/deployLocal";
 
 async function main() {
-  const deployment = await deployLocal(hre, { log: (line) => console.log(line) });
+  const { deployment } = await deployLocal(hre, { log: (line) => console.log(line) });
   const file = writeDeployment(deployment);
   console.log(`wrote ${file}`);
 }

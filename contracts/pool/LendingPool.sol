@@ -79,6 +79,8 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     event Repay(
         address indexed borrower, address indexed payer, uint256 amount, uint256 borrowShares, uint256 totalBorrows
     );
+    /// @notice `borrower` could not repay `amount`: the reserve covered `coveredByReserves`, lenders lost the rest.
+    event BadDebtWrittenOff(address indexed borrower, uint256 amount, uint256 coveredByReserves, uint256 lostByLenders);
     /// @notice The owner took `amount` out of the insurance reserve.
     event ReservesWithdrawn(address indexed to, uint256 amount, uint256 reservesAfter);
     event ReserveFactorUpdated(uint256 oldReserveFactorBps, uint256 newReserveFactorBps);
@@ -100,6 +102,8 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     error UnknownBorrower(address borrower);
     /// @notice The borrow would take `borrower`'s debt to `debtAfter`, above its `creditLimit`.
     error CreditLimitExceeded(address borrower, uint256 debtAfter, uint256 creditLimit);
+    /// @notice `borrower` holds `sharesHeld` debt shares, fewer than the `borrowShares` to repay or write off.
+    error RepayExceedsDebt(address borrower, uint256 borrowShares, uint256 sharesHeld);
     error DepositsPaused();
     error BorrowsPaused();
     /// @notice Only the guardian or the owner may pause.
@@ -288,22 +292,61 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     function repay(address borrower, uint256 amount) external nonReentrant returns (uint256 repaid, uint256 borrowShares) {
         if (amount == 0) revert ZeroAmount();
         _accrueInterest();
-        LendingPoolStorage storage $ = _storage();
-        Borrower storage account = $.borrowers[borrower];
-        uint256 index = $.borrowIndex;
-        uint256 sharesBefore = account.borrowShares;
-        uint256 debt = sharesBefore.mulWadUp(index);
+        uint256 index = _storage().borrowIndex;
+        uint256 sharesHeld = _storage().borrowers[borrower].borrowShares;
+        uint256 debt = sharesHeld.mulWadUp(index);
         if (debt == 0) revert UnknownBorrower(borrower);
-
         if (amount >= debt) {
-            (repaid, borrowShares) = (debt, sharesBefore);
+            (repaid, borrowShares) = (debt, sharesHeld);
         } else {
             borrowShares = amount.divWadDown(index);
             if (borrowShares == 0) revert ZeroShares();
             repaid = amount;
         }
+        _burnDebt(borrower, borrowShares, repaid, index);
+    }
+
+    /// @notice Repays exactly `borrowShares` of `borrower`'s debt shares from the caller, for what they are worth
+    ///         now, rounded up. A borrower that keeps its own books in pool shares (a vault's positions) clears a
+    ///         position's debt with it to the wei.
+    /// @return repaid The tokens taken from the caller.
+    function repayShares(address borrower, uint256 borrowShares) external nonReentrant returns (uint256 repaid) {
+        if (borrowShares == 0) revert ZeroAmount();
+        _accrueInterest();
+        uint256 sharesHeld = _storage().borrowers[borrower].borrowShares;
+        if (borrowShares > sharesHeld) revert RepayExceedsDebt(borrower, borrowShares, sharesHeld);
+        uint256 index = _storage().borrowIndex;
+        repaid = borrowShares.mulWadUp(index);
+        _burnDebt(borrower, borrowShares, repaid, index);
+    }
+
+    /// @notice Writes off `borrowShares` of the caller's own debt that cannot be repaid (a liquidation that left a
+    ///         shortfall). The insurance reserve absorbs the loss first; what it cannot cover lowers totalAssets, so
+    ///         lenders share it pro rata. Recorded in BadDebtWrittenOff, never silent.
+    /// @return amount The debt written off.
+    /// @return coveredByReserves The part the insurance reserve absorbed.
+    function writeOffBadDebt(uint256 borrowShares) external nonReentrant returns (uint256 amount, uint256 coveredByReserves) {
+        if (borrowShares == 0) revert ZeroAmount();
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        Borrower storage account = $.borrowers[msg.sender];
+        uint256 sharesHeld = account.borrowShares;
+        if (borrowShares > sharesHeld) revert RepayExceedsDebt(msg.sender, borrowShares, sharesHeld);
+        amount = borrowShares.mulWadUp($.borrowIndex);
+        uint256 reserves_ = $.reserves;
+        coveredByReserves = amount < reserves_ ? amount : reserves_;
+        account.borrowShares = uint128(sharesHeld - borrowShares);
+        $.totalBorrowShares -= uint112(borrowShares);
+        $.reserves = uint112(reserves_ - coveredByReserves);
+        emit BadDebtWrittenOff(msg.sender, amount, coveredByReserves, amount - coveredByReserves);
+    }
+
+    /// @dev Burns repaid debt shares and takes the tokens: the one path every repayment goes through.
+    function _burnDebt(address borrower, uint256 borrowShares, uint256 repaid, uint256 index) private {
+        LendingPoolStorage storage $ = _storage();
+        Borrower storage account = $.borrowers[borrower];
         uint256 totalSharesAfter = $.totalBorrowShares - borrowShares;
-        account.borrowShares = uint128(sharesBefore - borrowShares);
+        account.borrowShares = uint128(account.borrowShares - borrowShares);
         $.totalBorrowShares = uint112(totalSharesAfter);
         $.cash = (uint256($.cash) + repaid).toUint112();
         emit Repay(borrower, msg.sender, repaid, borrowShares, totalSharesAfter.mulWadUp(index));

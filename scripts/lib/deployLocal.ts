@@ -7,13 +7,21 @@ import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import { LOCAL_TOKENS } from "../../lib/pools";
 import type { Deployment } from "../../lib/deployments";
 import { deployPool } from "./deployCorePools";
+import { deployVaultStack, type VaultStack } from "./deployVaults";
+import type { LendingPool } from "../../typechain-types";
 
 export interface LocalDeployOptions {
   /** Progress output; silent when omitted. */
   log?: (line: string) => void;
 }
 
-export async function deployLocal(hre: HardhatRuntimeEnvironment, options: LocalDeployOptions = {}): Promise<Deployment> {
+export interface LocalStack {
+  deployment: Deployment;
+  pools: Record<string, LendingPool>;
+  farming: VaultStack;
+}
+
+export async function deployLocal(hre: HardhatRuntimeEnvironment, options: LocalDeployOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => {});
   const { ethers } = hre;
   const [deployer, guardian] = await ethers.getSigners();
@@ -32,6 +40,7 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
     updatedAt: new Date().toISOString(),
   };
 
+  const pools: Record<string, LendingPool> = {};
   for (const spec of LOCAL_TOKENS) {
     let address: string;
     if (spec.symbol === "WETH") {
@@ -55,6 +64,7 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
       { owner: deployer.address, guardian: guardian.address },
     );
     deployment.pools[spec.symbol] = record;
+    pools[spec.symbol] = pool;
     log(`pool  f${spec.symbol.padEnd(4)} ${record.pool.address} (rate model ${record.interestRateModel.address})`);
 
     // Seed liquidity from the deployer, so lenders and (later) vaults find a live pool.
@@ -78,6 +88,39 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
     await (await pool.deposit(seed, deployer.address)).wait();
     log(`seed  ${spec.seedDepositWholeTokens} ${spec.symbol} deposited into f${spec.symbol}`);
   }
+
+  const farming = await deployVaultStack(hre, {
+    deployer,
+    guardian: guardian.address,
+    tokens: { USDC: deployment.tokens.USDC.address, USDT: deployment.tokens.USDT.address, WETH: deployment.tokens.WETH.address },
+    pools: { USDC: pools.USDC, USDT: pools.USDT, WETH: pools.WETH },
+    log,
+  });
+  const implementationOf = (address: string) => hre.upgrades.erc1967.getImplementationAddress(address);
+  const fluxAddress = await farming.flux.getAddress();
+  const oracleAddress = await farming.oracle.getAddress();
+  deployment.tokens.FLUX = { address: fluxAddress, artifact: "FluxToken", decimals: 18, implementation: await implementationOf(fluxAddress) };
+  const vaults: NonNullable<Deployment["farming"]>["vaults"] = {};
+  for (const deployed of Object.values(farming.vaults)) {
+    const address = await deployed.vault.getAddress();
+    vaults[deployed.name] = {
+      name: deployed.name,
+      vault: { address, artifact: "StakingRewardsVault", implementation: await implementationOf(address) },
+      pair: await deployed.pair.getAddress(),
+      farm: await deployed.farm.getAddress(),
+      token0: deployed.token0Symbol,
+      token1: deployed.token1Symbol,
+    };
+  }
+  deployment.farming = {
+    flux: { address: fluxAddress, artifact: "FluxToken" },
+    oracle: { address: oracleAddress, artifact: "PriceOracle", implementation: await implementationOf(oracleAddress) },
+    feeds: Object.fromEntries(await Promise.all(Object.entries(farming.feeds).map(async ([symbol, feed]) => [symbol, await feed.getAddress()]))),
+    uniswapFactory: await farming.uniswap.factory.getAddress(),
+    uniswapRouter: await farming.uniswap.router.getAddress(),
+    rewardPair: await farming.fluxPair.getAddress(),
+    vaults,
+  };
   deployment.updatedAt = new Date().toISOString();
-  return deployment;
+  return { deployment, pools, farming };
 }

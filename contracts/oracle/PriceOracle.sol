@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+
+import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
+import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
+
+/// @title PriceOracle
+/// @notice USD prices for the protocol, one Chainlink feed per token. Every price and value comes out in WAD
+///         (1e18 = $1) whatever the feed's decimals and the token's decimals.
+/// @dev A price is refused rather than guessed: no feed, a non-positive answer or an answer older than the token's
+///      staleness limit all revert, so a caller never values collateral on a price the feed no longer stands behind.
+contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
+    uint256 private constant WAD_DECIMALS = 18;
+
+    /// @dev One slot per token: a price read costs a single cold storage read before the feed call. The decimals are
+    ///      cached because neither a feed's nor a token's decimals change, and each would otherwise be an extra call.
+    struct Feed {
+        AggregatorV3Interface feed;
+        uint8 feedDecimals;
+        uint8 tokenDecimals;
+        uint32 maxStalenessSeconds;
+    }
+
+    /// @custom:storage-location erc7201:flux.storage.PriceOracle
+    struct PriceOracleStorage {
+        mapping(address token => Feed) feeds;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("flux.storage.PriceOracle")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant PRICE_ORACLE_STORAGE_LOCATION =
+        0xbc471ecec69dfeaa8bbda38405c59b18b190bfd390a618f6f4db061291544100;
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice `token` is now priced by `feed`, whose answers are refused once older than `maxStalenessSeconds`.
+    /// @dev A removal (feed zero) is reported with a zero staleness, which is what feedOf then returns.
+    event FeedSet(address indexed token, address indexed feed, uint32 maxStalenessSeconds);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice No feed prices `token`.
+    error FeedNotSet(address token);
+    /// @notice `token`'s feed last answered at `updatedAt`, more than `maxStalenessSeconds` ago.
+    error StalePrice(address token, uint256 updatedAt, uint256 maxStalenessSeconds);
+    /// @notice `token`'s feed answered `answer`, and a price must be positive.
+    error InvalidPrice(address token, int256 answer);
+    error ZeroAddress();
+
+    // ---------------------------------------------------------------- setup
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets the oracle up behind its proxy, with no feeds.
+    /// @dev Public rather than external so that the upgrades plugin sees later versions inherit it.
+    /// @param owner_ The admin who sets feeds (a TimelockController on real chains).
+    function initialize(address owner_) public initializer {
+        if (owner_ == address(0)) revert ZeroAddress();
+        __Ownable_init(owner_);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @notice Prices `token` with `feed`, refusing answers older than `maxStalenessSeconds`. A zero `feed` removes
+    ///         the token's feed, after which its price reverts with FeedNotSet. Owner only.
+    /// @dev The staleness limit should sit a little above the feed's heartbeat, so that a feed that is on time is
+    ///      never refused while one that has stopped is caught within a heartbeat.
+    /// @param token The token to price.
+    /// @param feed A Chainlink feed quoting `token` in USD, or zero to remove the token's feed.
+    /// @param maxStalenessSeconds The oldest answer, in seconds, the oracle accepts from `feed`.
+    function setFeed(address token, AggregatorV3Interface feed, uint32 maxStalenessSeconds) external onlyOwner {
+        if (token == address(0)) revert ZeroAddress();
+        PriceOracleStorage storage $ = _storage();
+        if (address(feed) == address(0)) {
+            delete $.feeds[token];
+            emit FeedSet(token, address(0), 0);
+            return;
+        }
+        $.feeds[token] = Feed({
+            feed: feed,
+            feedDecimals: feed.decimals(),
+            tokenDecimals: IERC20Metadata(token).decimals(),
+            maxStalenessSeconds: maxStalenessSeconds
+        });
+        emit FeedSet(token, address(feed), maxStalenessSeconds);
+    }
+
+    // ---------------------------------------------------------------- prices
+
+    /// @inheritdoc IPriceOracle
+    function priceOf(address token) external view returns (uint256) {
+        (uint256 price,) = _priceOf(token);
+        return price;
+    }
+
+    /// @inheritdoc IPriceOracle
+    function usdValueOf(address token, uint256 amount) external view returns (uint256) {
+        (uint256 price, uint256 tokenDecimals) = _priceOf(token);
+        // mulDiv so that a large balance of a high-priced token cannot overflow the intermediate product.
+        return Math.mulDiv(amount, price, 10 ** tokenDecimals);
+    }
+
+    /// @notice The feed pricing `token` and its staleness limit; both zero when the token has no feed.
+    /// @param token The token to look up.
+    /// @return feed The token's Chainlink feed.
+    /// @return maxStalenessSeconds The oldest answer, in seconds, the oracle accepts from `feed`.
+    function feedOf(address token) external view returns (AggregatorV3Interface feed, uint32 maxStalenessSeconds) {
+        Feed storage configuration = _storage().feeds[token];
+        return (configuration.feed, configuration.maxStalenessSeconds);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The checked feed answer scaled to WAD, and the token's decimals for usdValueOf.
+    function _priceOf(address token) private view returns (uint256 price, uint256 tokenDecimals) {
+        Feed memory configuration = _storage().feeds[token];
+        if (address(configuration.feed) == address(0)) revert FeedNotSet(token);
+        (, int256 answer,, uint256 updatedAt,) = configuration.feed.latestRoundData();
+        if (answer <= 0) revert InvalidPrice(token, answer);
+        // Written as an addition so that an updatedAt ahead of this block (clocks differ across L2 sequencers)
+        // counts as fresh instead of underflowing. A round that never completed has updatedAt zero and is stale.
+        if (updatedAt + configuration.maxStalenessSeconds < block.timestamp) {
+            revert StalePrice(token, updatedAt, configuration.maxStalenessSeconds);
+        }
+        uint256 feedDecimals = configuration.feedDecimals;
+        // The rare feed with more than 18 decimals loses its extra digits, rounded down: they are below a wei of USD.
+        price = feedDecimals <= WAD_DECIMALS
+            ? uint256(answer) * 10 ** (WAD_DECIMALS - feedDecimals)
+            : uint256(answer) / 10 ** (feedDecimals - WAD_DECIMALS);
+        // Only such a feed can round a positive answer to nothing; a zero price would value collateral at nothing.
+        if (price == 0) revert InvalidPrice(token, answer);
+        tokenDecimals = configuration.tokenDecimals;
+    }
+
+    /// @dev Owner only.
+    function _authorizeUpgrade(address) internal view override onlyOwner {}
+
+    function _storage() private pure returns (PriceOracleStorage storage $) {
+        assembly {
+            $.slot := PRICE_ORACLE_STORAGE_LOCATION
+        }
+    }
+}

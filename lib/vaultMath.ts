@@ -1,0 +1,230 @@
+/**
+ * Protocol math of leveraged LP positions, shared by the app, keeper, scripts and tests.
+ *
+ * The bigint functions mirror contracts/libraries/LiquidityMath.sol (and the vaults' risk checks) to the wei,
+ * operation order and rounding included, so a test can compare the chain against them exactly and the app can preview
+ * what a transaction will do. Solidity reverts where a uint256 would overflow; bigint does not, so these functions
+ * only match the chain for inputs the chain accepts. The number functions are for display.
+ */
+
+import { aprToApy, BPS, WAD } from "./math";
+
+/** Integer square root, rounded down: the largest r with r * r <= value (OpenZeppelin Math.sqrt). */
+export function sqrt(value: bigint): bigint {
+  if (value < 0n) throw new Error(`sqrt of a negative number: ${value}`);
+  if (value < 2n) return value;
+  // Start from a power of two at or above the root, so Newton's iteration decreases monotonically onto the floor of
+  // the root in a few dozen steps even for 256-bit values (starting from `value` itself would take hundreds).
+  let estimate = 1n << BigInt(Math.ceil(value.toString(2).length / 2));
+  for (;;) {
+    const next = (estimate + value / estimate) >> 1n;
+    if (next >= estimate) return estimate;
+    estimate = next;
+  }
+}
+
+/** Uniswap V2 keeps 997/1000 of every input: the 0.3% swap fee. */
+export const UNISWAP_V2_FEE_NUMERATOR = 997n;
+export const UNISWAP_V2_FEE_DENOMINATOR = 1000n;
+
+/**
+ * Output of swapping `amountIn` into a pair with these reserves (0.3% fee), rounded down, exactly as
+ * UniswapV2Library.getAmountOut. Throws on an empty reserve, where the library reverts with INSUFFICIENT_LIQUIDITY.
+ */
+export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint): bigint {
+  if (reserveIn === 0n || reserveOut === 0n) throw new Error("getAmountOut: the pair has no liquidity");
+  const amountInWithFee = amountIn * UNISWAP_V2_FEE_NUMERATOR;
+  return (amountInWithFee * reserveOut) / (reserveIn * UNISWAP_V2_FEE_DENOMINATOR + amountInWithFee);
+}
+
+/** Input needed to receive `amountOut` (0.3% fee), rounded up (+1): UniswapV2Library.getAmountIn. */
+export function getAmountIn(amountOut: bigint, reserveIn: bigint, reserveOut: bigint): bigint {
+  if (reserveIn === 0n || reserveOut === 0n) throw new Error("getAmountIn: the pair has no liquidity");
+  if (amountOut >= reserveOut) throw new Error("getAmountIn: the pair cannot pay out its whole reserve");
+  return (
+    (reserveIn * amountOut * UNISWAP_V2_FEE_DENOMINATOR) / ((reserveOut - amountOut) * UNISWAP_V2_FEE_NUMERATOR) + 1n
+  );
+}
+
+/**
+ * Alpha Homora V2's closed form for the swap s of token A that leaves (amountA - s) : (amountB + out(s)) equal to the
+ * pair's ratio after the swap, so the remainder adds as liquidity with nothing left over but rounding. It is the
+ * positive root of a*s^2 + b*s - c = 0; every division rounds down, in exactly LiquidityMath._optimalDepositA's order.
+ */
+function optimalDepositA(amountA: bigint, amountB: bigint, reserveA: bigint, reserveB: bigint): bigint {
+  if (amountA * reserveB < amountB * reserveA) {
+    throw new Error("optimalDepositA: token A is not the token in excess");
+  }
+  const a = UNISWAP_V2_FEE_NUMERATOR;
+  const b = (UNISWAP_V2_FEE_DENOMINATOR + UNISWAP_V2_FEE_NUMERATOR) * reserveA;
+  const excess = amountA * reserveB - amountB * reserveA;
+  const c = ((excess * UNISWAP_V2_FEE_DENOMINATOR) / (amountB + reserveB)) * reserveA;
+  const d = a * c * 4n;
+  const e = sqrt(b * b + d);
+  return (e - b) / (2n * a);
+}
+
+/**
+ * How much of the token in excess to swap before adding liquidity, so the two amounts end up in the pair's ratio
+ * (LiquidityMath.optimalSwapAmount). `swapAtoB` says the excess is token A; the amount is rounded down, so the swap
+ * never overshoots and any dust left over is of the token that was in excess.
+ */
+export function optimalSwapAmount(
+  amountA: bigint,
+  amountB: bigint,
+  reserveA: bigint,
+  reserveB: bigint,
+): { swapAmount: bigint; swapAtoB: boolean } {
+  if (amountA * reserveB >= amountB * reserveA) {
+    return { swapAmount: optimalDepositA(amountA, amountB, reserveA, reserveB), swapAtoB: true };
+  }
+  return { swapAmount: optimalDepositA(amountB, amountA, reserveB, reserveA), swapAtoB: false };
+}
+
+/**
+ * USD price (WAD) of one whole LP token (18 decimals) that a flash loan cannot move (LiquidityMath.fairLpPriceWad):
+ * 2 * sqrt(r0 * r1) * sqrt(p0 * p1) / totalSupply, rounded down (each square root and the division round down).
+ *
+ * sqrt(r0 * r1) is the pair's invariant, which a swap cannot lower, and the prices are the oracle's, so pushing the
+ * reserves off the market price does not raise the value a vault lends against. The reserves are first normalised
+ * to 18 decimals (valid for tokens of at most 18 decimals); p0 and p1 are the USD prices of one whole token, WAD.
+ */
+export function fairLpPriceWad(
+  reserve0: bigint,
+  reserve1: bigint,
+  totalSupply: bigint,
+  price0Wad: bigint,
+  price1Wad: bigint,
+  decimals0: number,
+  decimals1: number,
+): bigint {
+  if (decimals0 > 18 || decimals1 > 18) throw new Error("fairLpPriceWad: tokens of more than 18 decimals");
+  if (totalSupply === 0n) throw new Error("fairLpPriceWad: the pair has no LP supply");
+  const normalized0 = reserve0 * 10n ** BigInt(18 - decimals0);
+  const normalized1 = reserve1 * 10n ** BigInt(18 - decimals1);
+  return (2n * sqrt(normalized0 * normalized1) * sqrt(price0Wad * price1Wad)) / totalSupply;
+}
+
+/** USD value (WAD) of `lpAmount` LP tokens (18 decimals) at `lpPriceWad` per whole token, rounded down. */
+export function lpValueWad(lpAmount: bigint, lpPriceWad: bigint): bigint {
+  return (lpAmount * lpPriceWad) / WAD;
+}
+
+/**
+ * The debt ratio of a position with debt but no value. A position worth nothing with any debt is past every kill
+ * factor and no finite ratio describes it, so it reads as the largest uint256 (type(uint256).max on chain), which
+ * compares above any kill factor and cannot be mistaken for a real ratio.
+ */
+export const UNBACKED_DEBT_RATIO_BPS = 2n ** 256n - 1n;
+
+/**
+ * Debt / position value in basis points, rounded up so a position is never shown safer than it is. No debt is 0;
+ * debt with no value is UNBACKED_DEBT_RATIO_BPS.
+ */
+export function debtRatioBps(debtValueWad: bigint, positionValueWad: bigint): bigint {
+  if (debtValueWad === 0n) return 0n;
+  if (positionValueWad === 0n) return UNBACKED_DEBT_RATIO_BPS;
+  return (debtValueWad * BPS - 1n) / positionValueWad + 1n;
+}
+
+/**
+ * Leverage, value / (value - debt), WAD (3e18 is 3x), rounded up so a position is never shown safer than it is.
+ * A position whose debt reaches its value has no equity and no finite leverage, so that throws.
+ */
+export function leverageWad(positionValueWad: bigint, debtValueWad: bigint): bigint {
+  const equity = positionValueWad - debtValueWad;
+  if (equity <= 0n) {
+    throw new Error(
+      `leverageWad: no equity (position value ${positionValueWad} <= debt ${debtValueWad}), leverage is unbounded`,
+    );
+  }
+  const product = positionValueWad * WAD;
+  return product === 0n ? 0n : (product - 1n) / equity + 1n;
+}
+
+/**
+ * The most a position worth `positionValueWad` may owe when it is opened or changed: value x work factor, rounded
+ * down, because the check is debt * 10000 <= value * workFactor.
+ */
+export function maxDebtForWorkFactor(positionValueWad: bigint, workFactorBps: bigint): bigint {
+  return (positionValueWad * workFactorBps) / BPS;
+}
+
+/** Whether a keeper may liquidate: debt * 10000 > value * killFactor, compared exactly with no division. */
+export function isLiquidatable(debtValueWad: bigint, positionValueWad: bigint, killFactorBps: bigint): boolean {
+  return debtValueWad * BPS > positionValueWad * killFactorBps;
+}
+
+/** A leveraged LP position as liquidationPrices reads it. */
+export interface LiquidationPriceInput {
+  /** USD value (WAD) of the position's LP tokens at the current prices. */
+  lpValueWad: bigint;
+  /** Debt in token 0, whole tokens (1.5 is 1.5 tokens). */
+  debt0: number;
+  /** Debt in token 1, whole tokens. */
+  debt1: number;
+  /** Current USD price of one whole token 0. */
+  price0: number;
+  /** Current USD price of one whole token 1, held fixed by the model. */
+  price1: number;
+  /** Debt / value at which the position can be liquidated, a fraction (0.9 is 90%). */
+  killFactor: number;
+}
+
+/**
+ * The token-0 prices at which the position's debt / value reaches the kill factor, with token 1's price held fixed.
+ *
+ * Model: arbitrage keeps the pair at the market price along x * y = k, so the LP's value moves as sqrt(price0):
+ * at price p it is V * sqrt(p / price0). The debt is worth debt0 * p + debt1 * price1. Writing x = sqrt(p), the
+ * ratio equals killFactor where debt0 * x^2 - killFactor * V / sqrt(price0) * x + debt1 * price1 = 0. The position is
+ * liquidatable outside the roots and safe between them, so a safe position has one crossing below the current price
+ * (if it owes token 1) and one above (if it owes token 0). `below` is the nearest crossing under the current price,
+ * `above` the nearest over it (for a position already past the kill factor, where it becomes safe again); null where
+ * there is none. Fees, interest and rewards are ignored: this is a display figure, in number math.
+ */
+export function liquidationPrices(input: LiquidationPriceInput): { below: number | null; above: number | null } {
+  const { debt0, debt1, price0, price1, killFactor } = input;
+  const positionValue = Number(input.lpValueWad) / 1e18;
+  if (!(price0 > 0) || !(killFactor > 0) || !(positionValue > 0)) return { below: null, above: null };
+
+  const quadratic = debt0;
+  const linear = (-killFactor * positionValue) / Math.sqrt(price0);
+  const constant = debt1 * price1;
+
+  const roots: number[] = [];
+  if (quadratic === 0) {
+    if (constant > 0) roots.push(-constant / linear);
+  } else {
+    const discriminant = linear * linear - 4 * quadratic * constant;
+    if (discriminant >= 0) {
+      // The cancellation-free form: q carries the larger root, and the smaller one is constant / q, so a tiny
+      // debt in token 1 does not vanish in the subtraction -linear - sqrt(discriminant).
+      const q = (-linear + Math.sqrt(discriminant)) / 2;
+      roots.push(q / quadratic, constant / q);
+    }
+  }
+
+  const currentRoot = Math.sqrt(price0);
+  let below: number | null = null;
+  let above: number | null = null;
+  // A root at 0 is no crossing: with nothing owed in token 1 the ratio falls to 0 as the price does.
+  for (const root of roots.filter((candidate) => candidate > 0 && Number.isFinite(candidate))) {
+    const price = root * root;
+    if (root <= currentRoot) {
+      if (below === null || price > below) below = price;
+    } else if (above === null || price < above) {
+      above = price;
+    }
+  }
+  return { below, above };
+}
+
+/** Simple annual return on equity at `leverage`: the farm yields on L x equity, the borrowed L - 1 pays interest. */
+export function aprAtLeverage(yieldApr: number, borrowApr: number, leverage: number): number {
+  return yieldApr * leverage - borrowApr * (leverage - 1);
+}
+
+/** aprAtLeverage compounded `periodsPerYear` times a year (daily by default), as an APY fraction. */
+export function apyAtLeverage(yieldApr: number, borrowApr: number, leverage: number, periodsPerYear = 365): number {
+  return aprToApy(aprAtLeverage(yieldApr, borrowApr, leverage), periodsPerYear);
+}

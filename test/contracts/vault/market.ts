@@ -1,0 +1,67 @@
+import { ethers } from "hardhat";
+import type { Contract } from "ethers";
+import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
+import { sqrt } from "../../../lib/vaultMath";
+import type { DeployedVault } from "../../../scripts/lib/deployVaults";
+import { FAR_FUTURE, type VaultFixture } from "./fixtures";
+
+const DECIMALS: Record<string, number> = { USDC: 6, USDT: 6, WETH: 18, FLUX: 18 };
+
+export async function reservesOf(pair: Contract): Promise<[bigint, bigint]> {
+  const reserves = await pair.getReserves();
+  return [BigInt(reserves[0]), BigInt(reserves[1])];
+}
+
+/** Gives the deployer `amount` of `symbol`, from the faucet, WETH9 or the FLUX minter. */
+export async function fund(fixture: VaultFixture, symbol: string, amount: bigint): Promise<void> {
+  const { deployer, tokens } = fixture;
+  if (symbol === "WETH") {
+    await new ethers.Contract(await tokens.WETH.getAddress(), WETH9.abi, deployer).deposit({ value: amount });
+  } else if (symbol === "FLUX") {
+    await tokens.FLUX.connect(deployer).mint(deployer.address, amount);
+  } else {
+    const token = tokens[symbol as "USDC" | "USDT"];
+    const limit = await token.faucetLimit();
+    for (let left = amount; left > 0n; left -= left < limit ? left : limit) {
+      await token.connect(deployer).faucet(left < limit ? left : limit);
+    }
+  }
+}
+
+/**
+ * Trades the real pair until token 0 costs `usdPrice0 / usdPrice1` of token 1, as arbitrage would after a market
+ * move, then sets both tokens' oracle feeds to the prices the pair now shows.
+ */
+export async function moveMarket(fixture: VaultFixture, deployed: DeployedVault, usdPrice0: number, usdPrice1: number) {
+  const { deployer, farming } = fixture;
+  const pair = deployed.pair as Contract;
+  const [symbol0, symbol1] = [deployed.token0Symbol, deployed.token1Symbol];
+  const scale0 = 10n ** BigInt(DECIMALS[symbol0]);
+  const scale1 = 10n ** BigInt(DECIMALS[symbol1]);
+  const [reserve0, reserve1] = await reservesOf(pair);
+  // Target: reserve1 / reserve0 (in whole tokens) = price0 / price1, on the constant product k.
+  const ratioWad = BigInt(Math.round((usdPrice0 / usdPrice1) * 1e18));
+  const k = reserve0 * reserve1;
+  const target0 = sqrt((k * scale0 * 10n ** 18n) / (ratioWad * scale1));
+  const router = farming.uniswap.router.connect(deployer) as Contract;
+  const [address0, address1] = [await pair.token0(), await pair.token1()];
+  const swapIn = async (symbol: string, tokenIn: string, tokenOut: string, amount: bigint) => {
+    await fund(fixture, symbol, amount);
+    const token = await ethers.getContractAt("IERC20", tokenIn, deployer);
+    await token.approve(await router.getAddress(), amount);
+    await router.swapExactTokensForTokens(amount, 0, [tokenIn, tokenOut], deployer.address, FAR_FUTURE);
+  };
+  if (target0 > reserve0) await swapIn(symbol0, address0, address1, ((target0 - reserve0) * 1000n) / 997n);
+  else if (target0 < reserve0) await swapIn(symbol1, address1, address0, (((k / target0) - reserve1) * 1000n) / 997n);
+  await pointOracleAtPair(fixture, deployed, usdPrice1);
+}
+
+/** Sets token 1's feed to `usdPrice1` and token 0's to the price the pair's reserves imply. */
+export async function pointOracleAtPair(fixture: VaultFixture, deployed: DeployedVault, usdPrice1: number) {
+  const [reserve0, reserve1] = await reservesOf(deployed.pair as Contract);
+  const whole0 = Number(reserve0) / 10 ** DECIMALS[deployed.token0Symbol];
+  const whole1 = Number(reserve1) / 10 ** DECIMALS[deployed.token1Symbol];
+  const feeds = fixture.farming.feeds;
+  await feeds[deployed.token1Symbol].setAnswer(BigInt(Math.round(usdPrice1 * 1e8)));
+  await feeds[deployed.token0Symbol].setAnswer(BigInt(Math.round((whole1 / whole0) * usdPrice1 * 1e8)));
+}

@@ -145,6 +145,10 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IUniswapV2Pair public immutable rewardPair;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    bool private immutable _rewardIsToken0InRewardPair;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    bool private immutable _rewardBuysToken0;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     uint8 private immutable _decimals0;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     uint8 private immutable _decimals1;
@@ -254,9 +258,10 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         token1 = IERC20(pair_.token1());
         if (pool0_.asset() != address(token0)) revert WrongToken(pool0_.asset());
         if (pool1_.asset() != address(token1)) revert WrongToken(pool1_.asset());
-        address rewardPairOther =
-            rewardPair_.token0() == address(rewardToken_) ? rewardPair_.token1() : rewardPair_.token0();
+        _rewardIsToken0InRewardPair = rewardPair_.token0() == address(rewardToken_);
+        address rewardPairOther = _rewardIsToken0InRewardPair ? rewardPair_.token1() : rewardPair_.token0();
         if (rewardPairOther != address(token0) && rewardPairOther != address(token1)) revert WrongToken(rewardPairOther);
+        _rewardBuysToken0 = rewardPairOther == address(token0);
         pool0 = pool0_;
         pool1 = pool1_;
         oracle = oracle_;
@@ -350,7 +355,13 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         (uint256 lpRemoved, uint256 balance0, uint256 balance1) = _removeLiquidity(position, lpShares);
         uint256 repaid0;
         uint256 repaid1;
-        (balance0, balance1, repaid0, repaid1) = _repayFromProceeds(position, debtShares0, debtShares1, balance0, balance1);
+        (balance0, balance1, repaid0, repaid1) = _repayFromProceeds(
+            position,
+            [debtShares0, debtShares1],
+            [_owed(pool0, debtShares0), _owed(pool1, debtShares1)],
+            balance0,
+            balance1
+        );
         if (debtShares0 > repaid0 || debtShares1 > repaid1) revert InsufficientProceeds(params.positionId);
         (amount0, amount1) = _convertProceeds(balance0, balance1, params.receiveAs);
         if (amount0 < params.minAmount0) revert SlippageExceeded(address(token0), amount0, params.minAmount0);
@@ -387,8 +398,9 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
 
         uint256 debtShares0 = position.debtShares0;
         uint256 debtShares1 = position.debtShares1;
+        // The health check valued the whole debt in this block: the same amounts repay it.
         (balance0, balance1, outcome[2], outcome[3]) =
-            _repayFromProceeds(position, debtShares0, debtShares1, balance0, balance1);
+            _repayFromProceeds(position, [debtShares0, debtShares1], [health.debt0, health.debt1], balance0, balance1);
         // Whatever the proceeds could not cover: repay with what is left, write off the rest.
         if (debtShares0 > outcome[2]) (balance0, outcome[6]) = _settleShortfall(pool0, position, true, balance0);
         if (debtShares1 > outcome[3]) (balance1, outcome[7]) = _settleShortfall(pool1, position, false, balance1);
@@ -419,19 +431,16 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         (uint256 price0, uint256 price1) = _checkedPrices();
 
         // Sell the reward for whichever of the pair's tokens its reward pair holds.
-        bool rewardIsToken0InPair = rewardPair.token0() == address(rewardToken);
-        IERC20 boughtToken = IERC20(rewardIsToken0InPair ? rewardPair.token1() : rewardPair.token0());
         (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
-        (uint256 reserveIn, uint256 reserveOut) = rewardIsToken0InPair ? (reserve0, reserve1) : (reserve1, reserve0);
+        (uint256 reserveIn, uint256 reserveOut) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
         uint256 amountOut = LiquidityMath.getAmountOut(rewardAmount, reserveIn, reserveOut);
-        bool boughtIsToken0 = address(boughtToken) == address(token0);
-        uint256 minAmountOut = _harvestMinimumOut(rewardAmount, boughtIsToken0 ? price0 : price1, boughtIsToken0);
+        uint256 minAmountOut = _harvestMinimumOut(rewardAmount, _rewardBuysToken0 ? price0 : price1, _rewardBuysToken0);
         if (amountOut < minAmountOut) revert HarvestSlippageExceeded(amountOut, minAmountOut);
         rewardToken.safeTransfer(address(rewardPair), rewardAmount);
-        if (rewardIsToken0InPair) rewardPair.swap(0, amountOut, address(this), "");
+        if (_rewardIsToken0InRewardPair) rewardPair.swap(0, amountOut, address(this), "");
         else rewardPair.swap(amountOut, 0, address(this), "");
 
-        lpAdded = boughtIsToken0 ? _zapAndStake(amountOut, 0) : _zapAndStake(0, amountOut);
+        lpAdded = _rewardBuysToken0 ? _zapAndStake(amountOut, 0) : _zapAndStake(0, amountOut);
         VaultStorage storage $ = _storage();
         uint256 totalLp = $.totalLp + lpAdded;
         $.totalLp = uint128(totalLp);
@@ -541,7 +550,9 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
 
         // Leverage asked for, at oracle prices, before any swap: (position + supplied + borrowed) / (equity + supplied).
         {
-            PositionView memory current = _view(positionId, position, price0, price1);
+            // A new position holds nothing yet: skip valuing it.
+            PositionView memory current;
+            if (position.lpShares != 0) current = _view(positionId, position, price0, price1);
             uint256 supplied = _value(amount0, price0, _decimals0) + _value(amount1, price1, _decimals1);
             uint256 borrowed = _valueUp(borrow0, price0, _decimals0) + _valueUp(borrow1, price1, _decimals1);
             uint256 equity = current.equityWad + supplied;
@@ -628,13 +639,13 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
     /// @return balance0 balance1 What is left; repaid0 repaid1 the debt shares repaid.
     function _repayFromProceeds(
         Position storage position,
-        uint256 debtShares0,
-        uint256 debtShares1,
+        uint256[2] memory debtShares,
+        uint256[2] memory owed,
         uint256 balance0,
         uint256 balance1
     ) private returns (uint256, uint256, uint256 repaid0, uint256 repaid1) {
-        uint256 owed0 = debtShares0 == 0 ? 0 : PoolMath.mulWadUp(debtShares0, pool0.borrowIndex());
-        uint256 owed1 = debtShares1 == 0 ? 0 : PoolMath.mulWadUp(debtShares1, pool1.borrowIndex());
+        (uint256 debtShares0, uint256 debtShares1) = (debtShares[0], debtShares[1]);
+        (uint256 owed0, uint256 owed1) = (owed[0], owed[1]);
         if (balance0 < owed0 && balance1 > owed1) (balance0, balance1) = _buyExact(true, owed0 - balance0, balance0, balance1 - owed1, balance1);
         else if (balance1 < owed1 && balance0 > owed0) (balance0, balance1) = _buyExact(false, owed1 - balance1, balance0, balance0 - owed0, balance1);
         if (owed0 > 0 && balance0 >= owed0) {
@@ -648,6 +659,11 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
             repaid1 = debtShares1;
         }
         return (balance0, balance1, repaid0, repaid1);
+    }
+
+    /// @dev What `debtShares` of `pool` are worth now, rounded up.
+    function _owed(LendingPool pool, uint256 debtShares) private view returns (uint256) {
+        return debtShares == 0 ? 0 : PoolMath.mulWadUp(debtShares, pool.borrowIndex());
     }
 
     /// @dev Buys up to `amountNeeded` of token 0 (buyToken0) or token 1 with at most `spendable` of the other.
@@ -769,8 +785,8 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         );
         // Value rounds down and debt rounds up: a position never looks healthier than it is.
         result.valueWad = (result.lpAmount * lpPrice) / WAD;
-        result.debt0 = position.debtShares0 == 0 ? 0 : PoolMath.mulWadUp(position.debtShares0, pool0.borrowIndex());
-        result.debt1 = position.debtShares1 == 0 ? 0 : PoolMath.mulWadUp(position.debtShares1, pool1.borrowIndex());
+        result.debt0 = _owed(pool0, position.debtShares0);
+        result.debt1 = _owed(pool1, position.debtShares1);
         result.debtValueWad = _valueUp(result.debt0, price0, _decimals0) + _valueUp(result.debt1, price1, _decimals1);
         result.equityWad = result.valueWad > result.debtValueWad ? result.valueWad - result.debtValueWad : 0;
         if (result.debtValueWad > 0) {

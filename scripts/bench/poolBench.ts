@@ -9,7 +9,8 @@ import type { ContractTransactionResponse } from "ethers";
 
 export type GasResults = Record<string, number>;
 
-async function gasOf(transaction: Promise<ContractTransactionResponse>): Promise<number> {
+/** Gas used by a transaction once mined. */
+export async function gasOf(transaction: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await transaction).wait();
   if (!receipt) throw new Error("transaction was not mined");
   return Number(receipt.gasUsed);

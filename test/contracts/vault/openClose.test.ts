@@ -122,21 +122,32 @@ describe("LeveragedVault open and close", () => {
     });
   }
 
-  it("closes part of a position: the same share of LP and of debt, the rest untouched", async () => {
-    const fixture = await loadFixture(vaultStackFixture);
-    const { stable, alice } = fixture;
-    const { id } = await openOnStable(fixture, "both", 5);
-    const before = await stable.vault.positions(id);
-    await stable.vault.connect(alice).close({ positionId: id, fractionBps: 4_000, receiveAs: 0, minAmount0: 0, minAmount1: 0, deadline: FAR_FUTURE });
-    const after = await stable.vault.positions(id);
-    expect(after.lpShares).to.equal(before.lpShares - (before.lpShares * 4_000n) / 10_000n);
-    expect(after.debtShares0).to.equal(before.debtShares0 - (before.debtShares0 * 4_000n + 9_999n) / 10_000n);
-    expect(after.debtShares1).to.equal(before.debtShares1 - (before.debtShares1 * 4_000n + 9_999n) / 10_000n);
-    const view = await stable.vault.positionView(id);
-    expect(Number(view.valueWad) / 1e18).to.be.within(2_990, 3_000);
-    // Leverage is unchanged by a proportional close.
-    expect(Number(view.valueWad) / Number(view.equityWad)).to.be.within(4.95, 5.05);
-  });
+  for (const receiveAs of ["BothTokens", "Token1"] as const) {
+    it(`closes part of a position, receiving ${receiveAs}: the same share of LP and of debt, the rest untouched`, async () => {
+      const fixture = await loadFixture(vaultStackFixture);
+      const { stable, alice } = fixture;
+      const { id } = await openOnStable(fixture, "both", 5);
+      const before = await stable.vault.positions(id);
+      const token0 = tokenOf(fixture, stable, 0);
+      const token1 = tokenOf(fixture, stable, 1);
+      const [before0, before1] = [await token0.balanceOf(alice.address), await token1.balanceOf(alice.address)];
+      const equityClosed = (Number((await stable.vault.positionView(id)).equityWad) / 1e18) * 0.4;
+      await stable.vault.connect(alice).close({ positionId: id, fractionBps: 4_000, receiveAs: ReceiveAs[receiveAs], minAmount0: 0, minAmount1: 0, deadline: FAR_FUTURE });
+      const got0 = (await token0.balanceOf(alice.address)) - before0;
+      const got1 = (await token1.balanceOf(alice.address)) - before1;
+      if (receiveAs === "Token1") expect(got0).to.equal(0n);
+      expect(Number(got0 + got1) / 1e6).to.be.within(equityClosed * 0.994, equityClosed * 1.0001);
+      const after = await stable.vault.positions(id);
+      expect(after.lpShares).to.equal(before.lpShares - (before.lpShares * 4_000n) / 10_000n);
+      expect(after.debtShares0).to.equal(before.debtShares0 - (before.debtShares0 * 4_000n + 9_999n) / 10_000n);
+      expect(after.debtShares1).to.equal(before.debtShares1 - (before.debtShares1 * 4_000n + 9_999n) / 10_000n);
+      const view = await stable.vault.positionView(id);
+      // (Swap fees left in the pair by the close raise the remaining LP's value by a hair.)
+      expect(Number(view.valueWad) / 1e18).to.be.within(2_990, 3_001);
+      // Leverage is unchanged by a proportional close.
+      expect(Number(view.valueWad) / Number(view.equityWad)).to.be.within(4.95, 5.05);
+    });
+  }
 
   it("adds collateral, borrows more, and repays debt from the wallet", async () => {
     const fixture = await loadFixture(vaultStackFixture);

@@ -228,3 +228,22 @@ export function aprAtLeverage(yieldApr: number, borrowApr: number, leverage: num
 export function apyAtLeverage(yieldApr: number, borrowApr: number, leverage: number, periodsPerYear = 365): number {
   return aprToApy(aprAtLeverage(yieldApr, borrowApr, leverage), periodsPerYear);
 }
+
+/**
+ * The swap that moves a Uniswap V2 pair to a target price, as an arbitrageur would: which way, and how much to
+ * put in (fee included) so that reserve1 / reserve0 = targetPrice0In1Wad / 1e18 (base units) on the same invariant.
+ * Returns amountIn 0 when the pair is already there.
+ */
+export function arbitrageSwap(
+  reserve0: bigint,
+  reserve1: bigint,
+  targetPrice0In1Wad: bigint,
+): { zeroForOne: boolean; amountIn: bigint } {
+  const invariant = reserve0 * reserve1;
+  const target0 = sqrt((invariant * 10n ** 18n) / targetPrice0In1Wad);
+  if (target0 > reserve0) return { zeroForOne: true, amountIn: ((target0 - reserve0) * UNISWAP_V2_FEE_DENOMINATOR) / UNISWAP_V2_FEE_NUMERATOR };
+  if (target0 < reserve0) {
+    return { zeroForOne: false, amountIn: ((invariant / target0 - reserve1) * UNISWAP_V2_FEE_DENOMINATOR) / UNISWAP_V2_FEE_NUMERATOR };
+  }
+  return { zeroForOne: true, amountIn: 0n };
+}

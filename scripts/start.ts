@@ -2,7 +2,8 @@
  * npm start: the local stack on one machine.
  *   1. an embedded Hardhat chain on 127.0.0.1:8545 (chain id 31337)
  *   2. the deployment: test tokens, rate models and core pools, seeded with lender deposits
- *   3. the web app on http://localhost:3000, printed last once it answers
+ *   3. the market simulator: a gentle random walk on the price feeds, with arbitrage so each pair follows
+ *   4. the web app on http://localhost:3000, printed last once it answers
  * Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -101,9 +102,13 @@ async function main() {
   await waitFor(rpcAnswers);
   log("chain ready (chain id 31337)");
 
-  log("deploying tokens, rate models and core pools");
+  log("deploying tokens, pools, oracle, Uniswap pairs, farms and vaults");
   const deploy = run("deploy", "hardhat", ["run", "--network", "localhost", "scripts/deploy-local.ts"], { prefixOutput: true });
   if ((await exited(deploy)) !== 0) throw new Error("deployment failed");
+
+  log("starting the market simulator (feeds walk, pairs follow by arbitrage)");
+  const simulator = run("market", "ts-node", ["--transpile-only", "scripts/simulator.ts", "--interval", "5"], { prefixOutput: true });
+  simulator.once("exit", (code) => log(`the market simulator stopped (exit ${code})`));
 
   log("starting the web app");
   const app = run("app", "next", ["dev", "--port", "3000"], { prefixOutput: false });

@@ -1,7 +1,7 @@
 import { ethers } from "hardhat";
 import type { Contract } from "ethers";
 import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
-import { sqrt } from "../../../lib/vaultMath";
+import { arbitrageSwap } from "../../../lib/vaultMath";
 import type { DeployedVault } from "../../../scripts/lib/deployVaults";
 import { FAR_FUTURE, type VaultFixture } from "./fixtures";
 
@@ -39,10 +39,9 @@ export async function moveMarket(fixture: VaultFixture, deployed: DeployedVault,
   const scale0 = 10n ** BigInt(DECIMALS[symbol0]);
   const scale1 = 10n ** BigInt(DECIMALS[symbol1]);
   const [reserve0, reserve1] = await reservesOf(pair);
-  // Target: reserve1 / reserve0 (in whole tokens) = price0 / price1, on the constant product k.
-  const ratioWad = BigInt(Math.round((usdPrice0 / usdPrice1) * 1e18));
-  const k = reserve0 * reserve1;
-  const target0 = sqrt((k * scale0 * 10n ** 18n) / (ratioWad * scale1));
+  // Target: reserve1 / reserve0 in base units = (price0 / price1) * scale1 / scale0.
+  const targetWad = (BigInt(Math.round((usdPrice0 / usdPrice1) * 1e18)) * scale1) / scale0;
+  const { zeroForOne, amountIn } = arbitrageSwap(reserve0, reserve1, targetWad);
   const router = farming.uniswap.router.connect(deployer) as Contract;
   const [address0, address1] = [await pair.token0(), await pair.token1()];
   const swapIn = async (symbol: string, tokenIn: string, tokenOut: string, amount: bigint) => {
@@ -51,8 +50,10 @@ export async function moveMarket(fixture: VaultFixture, deployed: DeployedVault,
     await token.approve(await router.getAddress(), amount);
     await router.swapExactTokensForTokens(amount, 0, [tokenIn, tokenOut], deployer.address, FAR_FUTURE);
   };
-  if (target0 > reserve0) await swapIn(symbol0, address0, address1, ((target0 - reserve0) * 1000n) / 997n);
-  else if (target0 < reserve0) await swapIn(symbol1, address1, address0, (((k / target0) - reserve1) * 1000n) / 997n);
+  if (amountIn > 0n) {
+    if (zeroForOne) await swapIn(symbol0, address0, address1, amountIn);
+    else await swapIn(symbol1, address1, address0, amountIn);
+  }
   await pointOracleAtPair(fixture, deployed, usdPrice1);
 }
 

@@ -247,3 +247,32 @@ export function arbitrageSwap(
   }
   return { zeroForOne: true, amountIn: 0n };
 }
+
+/**
+ * What the vault's zap does with (amount0, amount1) on a pair: the optimal swap, then adding liquidity. Returns
+ * the LP minted (rounded down, as UniswapV2Pair.mint) and the pair's state afterwards. Used for the app's preview
+ * and as the tests' independent calculation.
+ */
+export function simulateZap(
+  amount0: bigint,
+  amount1: bigint,
+  reserve0: bigint,
+  reserve1: bigint,
+  totalSupply: bigint,
+): { lp: bigint; reserve0: bigint; reserve1: bigint; totalSupply: bigint } {
+  let [r0, r1, a0, a1] = [reserve0, reserve1, amount0, amount1];
+  const { swapAmount, swapAtoB } = optimalSwapAmount(a0, a1, r0, r1);
+  if (swapAmount > 0n) {
+    if (swapAtoB) {
+      const out = getAmountOut(swapAmount, r0, r1);
+      [a0, a1, r0, r1] = [a0 - swapAmount, a1 + out, r0 + swapAmount, r1 - out];
+    } else {
+      const out = getAmountOut(swapAmount, r1, r0);
+      [a0, a1, r0, r1] = [a0 + out, a1 - swapAmount, r0 - out, r1 + swapAmount];
+    }
+  }
+  const fromToken0 = (a0 * totalSupply) / r0;
+  const fromToken1 = (a1 * totalSupply) / r1;
+  const lp = fromToken0 < fromToken1 ? fromToken0 : fromToken1;
+  return { lp, reserve0: r0 + a0, reserve1: r1 + a1, totalSupply: totalSupply + lp };
+}

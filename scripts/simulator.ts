@@ -83,7 +83,8 @@ export class MarketSimulator {
     if ((await token.allowance(owner, await router.getAddress())) < amountIn) {
       await (await token.approve(await router.getAddress(), 2n ** 255n)).wait();
     }
-    const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+    // Chain time, not wall time: a local chain's clock may have been moved.
+    const deadline = BigInt((await this.signer.provider!.getBlock("latest"))!.timestamp + 600);
     await (await router.swapExactTokensForTokens(amountIn, 0, [tokenIn, tokenOut], owner, deadline)).wait();
   }
 

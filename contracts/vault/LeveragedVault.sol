@@ -423,8 +423,11 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
 
     /// @notice Claims the farm's rewards, sells them for the pair's tokens at no worse than the oracle price less
     ///         the harvest slippage, adds the liquidity and restakes it. Every position's LP grows pro rata.
-    ///         Permissionless and fee-free; harmless when there is nothing to claim.
+    ///         Permissionless and fee-free; harmless when there is nothing to claim or no position to credit.
     function harvest() external nonReentrant returns (uint256 lpAdded) {
+        // With no position holding shares, compounded LP would belong to nobody: leave the rewards in the farm
+        // for the positions that come next.
+        if (_storage().totalLpShares == 0) return 0;
         _claimFarmRewards();
         uint256 rewardAmount = rewardToken.balanceOf(address(this));
         if (rewardAmount == 0) return 0;
@@ -620,6 +623,8 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         private
         returns (uint256 lp, uint256 amount0, uint256 amount1)
     {
+        // An emptied position has nothing to remove (and the vault may hold no shares at all).
+        if (lpShares == 0) return (0, 0, 0);
         VaultStorage storage $ = _storage();
         uint256 totalLp = $.totalLp;
         uint256 totalShares = $.totalLpShares;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { FAR_FUTURE, tokenOf, vaultStackFixture, type VaultFixture } from "./fixtures";
-import { getAmountOut, optimalSwapAmount } from "../../../lib/vaultMath";
+import { simulateZap } from "../../../lib/vaultMath";
 import type { DeployedVault } from "../../../scripts/lib/deployVaults";
 
 type Side = "token0" | "token1" | "both";
@@ -11,21 +11,7 @@ const ReceiveAs = { BothTokens: 0, Token0: 1, Token1: 2 } as const;
 /** Independent calculation of the LP a zap of (amount0, amount1) mints from the pair's current state. */
 async function expectedLp(deployed: DeployedVault, amount0: bigint, amount1: bigint): Promise<bigint> {
   const [reserve0, reserve1] = await deployed.pair.getReserves();
-  let [r0, r1, a0, a1] = [BigInt(reserve0), BigInt(reserve1), amount0, amount1];
-  const { swapAmount, swapAtoB } = optimalSwapAmount(a0, a1, r0, r1);
-  if (swapAmount > 0n) {
-    if (swapAtoB) {
-      const out = getAmountOut(swapAmount, r0, r1);
-      [a0, a1, r0, r1] = [a0 - swapAmount, a1 + out, r0 + swapAmount, r1 - out];
-    } else {
-      const out = getAmountOut(swapAmount, r1, r0);
-      [a0, a1, r0, r1] = [a0 + out, a1 - swapAmount, r0 - out, r1 + swapAmount];
-    }
-  }
-  const supply = BigInt(await deployed.pair.totalSupply());
-  const fromToken0 = (a0 * supply) / r0;
-  const fromToken1 = (a1 * supply) / r1;
-  return fromToken0 < fromToken1 ? fromToken0 : fromToken1;
+  return simulateZap(amount0, amount1, BigInt(reserve0), BigInt(reserve1), BigInt(await deployed.pair.totalSupply())).lp;
 }
 
 /** Supplies `supply` whole-dollar worth from `side` and borrows (leverage - 1) x supply of the other token(s). */

@@ -362,7 +362,9 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
             balance0,
             balance1
         );
-        if (debtShares0 > repaid0 || debtShares1 > repaid1) revert InsufficientProceeds(params.positionId);
+        if ((debtShares0 > 0 && repaid0 == 0) || (debtShares1 > 0 && repaid1 == 0)) {
+            revert InsufficientProceeds(params.positionId);
+        }
         (amount0, amount1) = _convertProceeds(balance0, balance1, params.receiveAs);
         if (amount0 < params.minAmount0) revert SlippageExceeded(address(token0), amount0, params.minAmount0);
         if (amount1 < params.minAmount1) revert SlippageExceeded(address(token1), amount1, params.minAmount1);
@@ -402,8 +404,12 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         (balance0, balance1, outcome[2], outcome[3]) =
             _repayFromProceeds(position, [debtShares0, debtShares1], [health.debt0, health.debt1], balance0, balance1);
         // Whatever the proceeds could not cover: repay with what is left, write off the rest.
-        if (debtShares0 > outcome[2]) (balance0, outcome[6]) = _settleShortfall(pool0, position, true, balance0);
-        if (debtShares1 > outcome[3]) (balance1, outcome[7]) = _settleShortfall(pool1, position, false, balance1);
+        if (debtShares0 > 0 && outcome[2] == 0) {
+            (balance0, outcome[2], outcome[6]) = _settleShortfall(pool0, position, true, balance0);
+        }
+        if (debtShares1 > 0 && outcome[3] == 0) {
+            (balance1, outcome[3], outcome[7]) = _settleShortfall(pool1, position, false, balance1);
+        }
         outcome[4] = balance0;
         outcome[5] = balance1;
         _send(owner_, balance0, balance1);
@@ -641,7 +647,7 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
 
     /// @dev Repays `debtShares0/1` of the position from the balances, swapping the surplus of one token for the
     ///      other only as much as repayment needs. Repays nothing of a token it cannot fully cover.
-    /// @return balance0 balance1 What is left; repaid0 repaid1 the debt shares repaid.
+    ///      Returns what is left of each token and the tokens repaid (zero where the debt could not be covered).
     function _repayFromProceeds(
         Position storage position,
         uint256[2] memory debtShares,
@@ -654,14 +660,14 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
         if (balance0 < owed0 && balance1 > owed1) (balance0, balance1) = _buyExact(true, owed0 - balance0, balance0, balance1 - owed1, balance1);
         else if (balance1 < owed1 && balance0 > owed0) (balance0, balance1) = _buyExact(false, owed1 - balance1, balance0, balance0 - owed0, balance1);
         if (owed0 > 0 && balance0 >= owed0) {
-            balance0 -= pool0.repayShares(address(this), debtShares0);
+            repaid0 = pool0.repayShares(address(this), debtShares0);
+            balance0 -= repaid0;
             position.debtShares0 -= uint128(debtShares0);
-            repaid0 = debtShares0;
         }
         if (owed1 > 0 && balance1 >= owed1) {
-            balance1 -= pool1.repayShares(address(this), debtShares1);
+            repaid1 = pool1.repayShares(address(this), debtShares1);
+            balance1 -= repaid1;
             position.debtShares1 -= uint128(debtShares1);
-            repaid1 = debtShares1;
         }
         return (balance0, balance1, repaid0, repaid1);
     }
@@ -697,21 +703,22 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
     }
 
     /// @dev In a liquidation, repays what is left of one token against the position's remaining debt in it and
-    ///      writes the rest off at the pool. Returns the balance left (zero) and the debt written off.
+    ///      writes the rest off at the pool. Returns the balance left, the tokens repaid and the debt written off.
     function _settleShortfall(LendingPool pool, Position storage position, bool isToken0, uint256 balance)
         private
-        returns (uint256, uint256 badDebt)
+        returns (uint256, uint256 repaid, uint256 badDebt)
     {
         uint256 debtShares = isToken0 ? position.debtShares0 : position.debtShares1;
         if (balance > 0) {
-            (uint256 repaid, uint256 sharesBurnt) = pool.repay(address(this), balance);
+            uint256 sharesBurnt;
+            (repaid, sharesBurnt) = pool.repay(address(this), balance);
             balance -= repaid;
             debtShares -= sharesBurnt;
         }
         if (debtShares > 0) (badDebt,) = pool.writeOffBadDebt(debtShares);
         if (isToken0) position.debtShares0 = 0;
         else position.debtShares1 = 0;
-        return (balance, badDebt);
+        return (balance, repaid, badDebt);
     }
 
     function _repayFromWallet(LendingPool pool, IERC20 token, Position storage position, bool isToken0, uint256 amount)

@@ -85,9 +85,10 @@ describe("LeveragedVault open and close", () => {
       const token0 = tokenOf(fixture, stable, 0);
       const token1 = tokenOf(fixture, stable, 1);
       const [before0, before1] = [await token0.balanceOf(alice.address), await token1.balanceOf(alice.address)];
-      const equity = Number((await stable.vault.positionView(id)).equityWad) / 1e18;
+      const opened = await stable.vault.positionView(id);
+      const equity = Number(opened.equityWad) / 1e18;
 
-      await stable.vault.connect(alice).close({
+      const tx = await stable.vault.connect(alice).close({
         positionId: id,
         fractionBps: 10_000,
         receiveAs: ReceiveAs[receiveAs],
@@ -95,11 +96,16 @@ describe("LeveragedVault open and close", () => {
         minAmount1: 0,
         deadline: FAR_FUTURE,
       });
-      const got0 = (await token0.balanceOf(alice.address)) - before0;
-      const got1 = (await token1.balanceOf(alice.address)) - before1;
-      if (receiveAs === "Token0") expect(got1).to.equal(0n);
-      if (receiveAs === "Token1") expect(got0).to.equal(0n);
-      const received = Number(got0 + got1) / 1e6; // both $1 stablecoins
+      const received0 = (await token0.balanceOf(alice.address)) - before0;
+      const received1 = (await token1.balanceOf(alice.address)) - before1;
+      // The event reports token amounts: the LP unwound, the debt repaid (a second of interest more than viewed),
+      // and what the owner received.
+      await expect(tx)
+        .to.emit(stable.vault, "PositionDecreased")
+        .withArgs(id, opened.lpAmount, 0n, (repaid1: bigint) => repaid1 >= opened.debt1 && repaid1 <= opened.debt1 + 10n, received0, received1);
+      if (receiveAs === "Token0") expect(received1).to.equal(0n);
+      if (receiveAs === "Token1") expect(received0).to.equal(0n);
+      const received = Number(received0 + received1) / 1e6; // both $1 stablecoins
       // Minimize-trading only swaps what repaying needs; converting to one token swaps the rest too.
       expect(received).to.be.within(equity * 0.994, equity * 1.0001);
       const view = await stable.vault.positionView(id);

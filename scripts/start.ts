@@ -3,7 +3,8 @@
  *   1. an embedded Hardhat chain on 127.0.0.1:8545 (chain id 31337)
  *   2. the deployment: test tokens, rate models and core pools, seeded with lender deposits
  *   3. the market simulator: a gentle random walk on the price feeds, with arbitrage so each pair follows
- *   4. the web app on http://localhost:3000, printed last once it answers
+ *   4. the keeper: harvests when worth it, liquidates past the kill factor (one JSON line per decision)
+ *   5. the web app on http://localhost:3000, printed last once it answers
  * Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -109,6 +110,10 @@ async function main() {
   log("starting the market simulator (feeds walk, pairs follow by arbitrage)");
   const simulator = run("market", "ts-node", ["--transpile-only", "scripts/simulator.ts", "--interval", "5"], { prefixOutput: true });
   simulator.once("exit", (code) => log(`the market simulator stopped (exit ${code})`));
+
+  log("starting the keeper (harvest and liquidate, every 15 s)");
+  const keeper = run("keeper", "ts-node", ["--transpile-only", "scripts/keeper.ts", "--interval", "15"], { prefixOutput: true });
+  keeper.once("exit", (code) => log(`the keeper stopped (exit ${code})`));
 
   log("starting the web app");
   const app = run("app", "next", ["dev", "--port", "3000"], { prefixOutput: false });

@@ -6,12 +6,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { benchPool, POOL_ANCHORS, type GasResults } from "./poolBench";
 import { benchVaults, VAULT_ANCHORS, VAULT_PARTS } from "./vaultBench";
+import { benchKeeperScan } from "./keeperBench";
 
 /** Targets from the issues: the pool at 3/4 of its anchor, the vault at 1/2 of Alpaca's. */
 const TARGET_SHARE: Record<string, number> = { pool: 0.75, vault: 0.5 };
 
 async function main() {
-  const results: GasResults = { ...(await benchPool()), ...(await benchVaults()) };
+  const results: GasResults = { ...(await benchPool()), ...(await benchVaults()), ...(await benchKeeperScan()) };
   const anchors: GasResults = { ...POOL_ANCHORS, ...VAULT_ANCHORS };
 
   const rows = Object.entries(results).map(([operation, gas]) => {

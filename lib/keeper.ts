@@ -1,0 +1,728 @@
+/**
+ * The keeper: liquidates every position past its vault's kill factor and harvests each vault when its pending
+ * rewards are worth more than the gas by a margin, or after a maximum interval.
+ *
+ * Careful by construction:
+ * - every transaction is simulated first (eth_call, then eth_estimateGas) and never sent when either reverts;
+ * - one transaction at a time through ethers' NonceManager, each receipt awaited before the next send;
+ * - a send whose outcome is unknown is never repeated blindly: if the node took the nonce the transaction is out
+ *   there and we only wait for it; if not, the next attempt simulates again (a liquidated position is no longer
+ *   liquidatable, a harvested vault has nothing pending), so nothing is ever sent twice;
+ * - reads are retried with exponential backoff; a pass scans thousands of positions in a few calls
+ *   (`positionViews` in pages).
+ *
+ * The decision functions are pure and exported for tests; `scripts/keeper.ts` is the command line around `Keeper`.
+ */
+import { NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import type { Deployment } from "./deployments";
+import { LeveragedVault__factory, PriceOracle__factory, type LeveragedVault, type PriceOracle } from "../typechain-types";
+
+const WAD = 10n ** 18n;
+
+// ---------------------------------------------------------------- the harvest decision
+
+export interface HarvestInputs {
+  /** What the pending rewards would sell for now (the vault's `pendingHarvest`), in USD. */
+  pendingValueUsd: number;
+  /** The harvest's estimated gas times the gas price, in USD. */
+  gasCostUsd: number;
+  /** Harvest only when the rewards are worth more than this many times the gas. */
+  marginMultiplier: number;
+  /** Chain time since the vault was last harvested (by anyone), or since it was deployed. */
+  secondsSinceLastHarvest: number;
+  /** Harvest anyway once this much time has passed, so small vaults still compound. */
+  maxIntervalSeconds: number;
+}
+
+export interface HarvestDecision {
+  harvest: boolean;
+  reason: string;
+  /** The value the pending rewards must exceed for a harvest on value alone. */
+  thresholdUsd: number;
+}
+
+/**
+ * Harvest when the pending rewards are worth strictly more than the gas times the margin, or once the maximum
+ * interval has passed; never when nothing is pending (the harvest would pay gas to compound nothing).
+ */
+export function shouldHarvest(inputs: HarvestInputs): HarvestDecision {
+  const { pendingValueUsd, gasCostUsd, marginMultiplier, secondsSinceLastHarvest, maxIntervalSeconds } = inputs;
+  const thresholdUsd = gasCostUsd * marginMultiplier;
+  if (!(pendingValueUsd > 0)) return { harvest: false, reason: "nothing pending", thresholdUsd };
+  if (pendingValueUsd > thresholdUsd) {
+    return { harvest: true, reason: "pending rewards are worth more than the gas cost times the margin", thresholdUsd };
+  }
+  if (secondsSinceLastHarvest >= maxIntervalSeconds) {
+    return { harvest: true, reason: "the maximum interval since the last harvest has passed", thresholdUsd };
+  }
+  return { harvest: false, reason: "pending rewards are not yet worth the gas cost times the margin", thresholdUsd };
+}
+
+/** Gas units at a gas price (wei) paid in a gas token worth `gasTokenPriceWad` USD (WAD per whole token), in USD. */
+export function gasCostUsd(gasUnits: bigint, gasPriceWei: bigint, gasTokenPriceWad: bigint): number {
+  const costWad = (gasUnits * gasPriceWei * gasTokenPriceWad) / WAD;
+  return Number(costWad) / 1e18;
+}
+
+/** The `positionViews` pages that cover ids 1..lastPositionId, `pageSize` ids each. */
+export function scanPages(lastPositionId: number, pageSize: number): Array<{ firstId: number; count: number }> {
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`The scan page size must be a whole number of at least 1, not ${pageSize}`);
+  const pages: Array<{ firstId: number; count: number }> = [];
+  for (let firstId = 1; firstId <= lastPositionId; firstId += pageSize) {
+    pages.push({ firstId, count: Math.min(pageSize, lastPositionId - firstId + 1) });
+  }
+  return pages;
+}
+
+// ---------------------------------------------------------------- retries
+
+export interface RetryOptions {
+  /** Tries in all, the first one included. */
+  attempts: number;
+  /** The wait after the first failure; it doubles after each further one. */
+  baseDelayMs: number;
+  /** No wait is longer than this. */
+  maxDelayMs?: number;
+  /** Which errors are worth another try; by default transient RPC errors (never a revert). */
+  shouldRetry?: (error: unknown) => boolean;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** How to wait; tests pass a fake. */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+export const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+/** The wait after failed attempt `attempt` (1-based): base, 2 x base, 4 x base, ... capped at `maxDelayMs`. */
+export function backoffDelayMs(attempt: number, baseDelayMs: number, maxDelayMs = Number.POSITIVE_INFINITY): number {
+  return Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
+}
+
+/** Calls `fn` until it succeeds, at most `attempts` times, waiting longer after each failure; rethrows the last error. */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  if (!Number.isInteger(options.attempts) || options.attempts < 1) {
+    throw new Error(`A retry needs at least one attempt, not ${options.attempts}`);
+  }
+  const shouldRetry = options.shouldRetry ?? isTransientRpcError;
+  const wait = options.sleep ?? sleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= options.attempts || !shouldRetry(error)) throw error;
+      const delayMs = backoffDelayMs(attempt, options.baseDelayMs, options.maxDelayMs);
+      options.onRetry?.(error, attempt, delayMs);
+      await wait(delayMs);
+    }
+  }
+}
+
+/** ethers error codes that another try cannot fix: the call itself is wrong, or the chain said no. */
+const PERMANENT_ERROR_CODES = new Set([
+  "CALL_EXCEPTION",
+  "INSUFFICIENT_FUNDS",
+  "NONCE_EXPIRED",
+  "REPLACEMENT_UNDERPRICED",
+  "TRANSACTION_REPLACED",
+  "INVALID_ARGUMENT",
+  "MISSING_ARGUMENT",
+  "UNEXPECTED_ARGUMENT",
+  "VALUE_MISMATCH",
+  "BAD_DATA",
+  "NUMERIC_FAULT",
+  "BUFFER_OVERRUN",
+  "UNSUPPORTED_OPERATION",
+  "NOT_IMPLEMENTED",
+  "ACTION_REJECTED",
+  "UNCONFIGURED_NAME",
+]);
+
+/** Messages of the same kind from nodes that do not go through ethers' error codes (Hardhat's in-process node). */
+const PERMANENT_ERROR_MESSAGE = /revert|nonce too (low|high)|insufficient funds|already known|replacement transaction|invalid opcode|out of gas/i;
+
+/** A connection failure, timeout, rate limit or node hiccup: worth another try. A revert or a bad call is not. */
+export function isTransientRpcError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && PERMANENT_ERROR_CODES.has(code)) return false;
+  // JSON-RPC 3 is "execution reverted" (geth and Hardhat).
+  if (code === 3) return false;
+  const message = error instanceof Error ? error.message : String(error);
+  return !PERMANENT_ERROR_MESSAGE.test(message);
+}
+
+/** The error a reverted call raised, named with its arguments when the ABI knows it, else the node's first line. */
+export function describeError(error: unknown, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
+  const candidate = error as { revert?: { name: string; args: unknown[] }; data?: unknown; shortMessage?: string; message?: string };
+  if (candidate?.revert) return `${candidate.revert.name}(${[...candidate.revert.args].map(String).join(", ")})`;
+  if (contract && typeof candidate?.data === "string" && candidate.data.length >= 10) {
+    try {
+      const parsed = contract.interface.parseError(candidate.data);
+      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
+    } catch {
+      // Not one of the contract's errors: fall back to the message.
+    }
+  }
+  const message = candidate?.shortMessage ?? candidate?.message ?? String(error);
+  return message.split("\n")[0];
+}
+
+// ---------------------------------------------------------------- structured log
+
+export type KeeperAction =
+  | "scan"
+  | "liquidate"
+  | "would-liquidate"
+  | "skip-liquidation"
+  | "harvest"
+  | "would-harvest"
+  | "skip-harvest"
+  | "error";
+
+export interface DecisionLogEntry {
+  time: string;
+  vault: string;
+  action: KeeperAction | string;
+  reason: string;
+  positionId?: string;
+  numbers?: Record<string, number | string>;
+  txHash?: string;
+}
+
+export type DecisionLogger = (entry: Omit<DecisionLogEntry, "time"> & { time?: string }) => void;
+
+/** One JSON object per line (bigints as decimal strings), so `jq` and log shippers read the keeper's decisions. */
+export function toJsonLine(entry: DecisionLogEntry): string {
+  return JSON.stringify(entry, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+export function createJsonLineLogger(write: (line: string) => void = (line) => console.log(line)): DecisionLogger {
+  return (entry) => write(toJsonLine({ time: new Date().toISOString(), ...entry }));
+}
+
+// ---------------------------------------------------------------- the keeper
+
+export interface KeeperOptions {
+  /** Simulate and log what would be sent; send nothing. */
+  dryRun: boolean;
+  harvestMarginMultiplier: number;
+  maxHarvestIntervalSeconds: number;
+  /** Positions per `positionViews` call. A view costs about 39k gas (more with debt): 300 of them, about 12M gas,
+   *  stay under common nodes' eth_call gas caps and under Osaka's 16.7M per transaction (EIP-7825), should a node
+   *  apply that to calls too. */
+  scanPageSize: number;
+  /** Pages requested at once; an HTTP provider batches them into one request. */
+  scanConcurrency: number;
+  /** Gas limit sent = estimate plus this share, since state may move between estimate and inclusion. */
+  gasLimitHeadroomPercent: number;
+  /** Blocks per eth_getLogs request when looking for the last `Harvested` event (providers cap the range). */
+  logBlockRange: number;
+  /** The deployment token whose oracle price converts gas into USD: the chain's wrapped gas token. */
+  gasTokenSymbol: string;
+  /** Retries of every read; sends are never retried as such (see `sendAndConfirm`). */
+  retry: RetryOptions;
+  /** Attempts at a send whose transaction certainly never reached the node, each after a fresh simulation. */
+  sendAttempts: number;
+  /** How long to wait for a sent transaction's receipt before leaving it to the next pass. */
+  receiptTimeoutMs: number;
+  log: DecisionLogger;
+}
+
+export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = {
+  dryRun: false,
+  harvestMarginMultiplier: 3,
+  // Keepers harvest about daily: a week of rewards at once would move the FLUX pair past the slippage guard.
+  maxHarvestIntervalSeconds: 86_400,
+  scanPageSize: 300,
+  scanConcurrency: 4,
+  gasLimitHeadroomPercent: 20,
+  logBlockRange: 10_000,
+  gasTokenSymbol: "WETH",
+  retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000 },
+  sendAttempts: 3,
+  receiptTimeoutMs: 120_000,
+  log: createJsonLineLogger(),
+};
+
+export interface KeeperRunSummary {
+  /** JSON-RPC requests this pass made: one per provider or contract call, retries included (a send and its
+   *  receipt count one each, though ethers may spend a few more requests filling in fees). */
+  rpcCalls: number;
+  /** Of those, the position scans: one `lastPositionId` plus one `positionViews` per page, per vault. */
+  scanRpcCalls: number;
+  /** Position ids scanned (closed positions included: ids are never reused). */
+  positionsScanned: number;
+  liquidatable: number;
+  liquidated: number;
+  harvested: number;
+  /** Dry run: transactions that simulated fine and would have been sent. */
+  wouldSend: number;
+  skipped: number;
+  /** Transactions that reverted on-chain after a clean simulation (someone got there first) or whose outcome
+   *  stayed unknown. */
+  failed: number;
+}
+
+export interface VaultScan {
+  vault: string;
+  positionsScanned: number;
+  openPositions: number;
+  liquidatableIds: bigint[];
+  rpcCalls: number;
+  milliseconds: number;
+}
+
+/** What became of one liquidation or harvest. */
+export type KeeperOutcome = "sent" | "would-send" | "skipped" | "failed";
+
+type SendResult =
+  | { kind: "mined"; receipt: TransactionReceipt }
+  | { kind: "reverted"; txHash: string; reason: string }
+  | { kind: "not-sent"; reason: string; retryable: boolean }
+  | { kind: "unconfirmed"; txHash?: string; reason: string };
+
+interface VaultHarvestState {
+  /** Chain time of the newest `Harvested` event seen (or of the deployment, before any). */
+  lastHarvestTimestamp: number;
+  /** Events are known up to this block; later passes only look at newer blocks. */
+  logsScannedThroughBlock: number;
+}
+
+export class Keeper {
+  readonly options: KeeperOptions;
+  private readonly provider: Provider;
+  private readonly nonceManager: NonceManager;
+  private readonly oracle: PriceOracle;
+  private readonly vaultNames: string[];
+  private readonly harvestStates = new Map<string, VaultHarvestState>();
+  private rpcCallCount = 0;
+  private address?: string;
+  /** Per pass: the latest block and gas pricing, read once and shared by every decision of the pass. */
+  private passCache: { latestBlock?: Promise<{ number: number; timestamp: number }>; gasPricing?: Promise<{ gasPriceWei: bigint; gasTokenPriceWad: bigint }> } = {};
+  /** Whether this pass already made sure no earlier transaction of ours is still pending. */
+  private pendingChecked = false;
+  /** Whether the NonceManager holds a nonce read from the chain (after that it counts up without a request). */
+  private nonceRead = false;
+
+  constructor(
+    signer: Signer,
+    private readonly deployment: Deployment,
+    options: Partial<KeeperOptions> = {},
+  ) {
+    if (!signer.provider) throw new Error("The keeper's signer must be connected to a provider");
+    if (!deployment.farming) throw new Error(`The deployment for "${deployment.network}" has no farming section: there are no vaults to keep`);
+    this.options = { ...DEFAULT_KEEPER_OPTIONS, ...options, retry: { ...DEFAULT_KEEPER_OPTIONS.retry, ...options.retry } };
+    scanPages(0, this.options.scanPageSize); // checks the page size now rather than mid-pass
+    this.provider = signer.provider;
+    this.nonceManager = signer instanceof NonceManager ? signer : new NonceManager(signer);
+    this.oracle = PriceOracle__factory.connect(deployment.farming.oracle.address, this.provider);
+    this.vaultNames = Object.keys(deployment.farming.vaults);
+    if (!deployment.tokens[this.options.gasTokenSymbol]) {
+      throw new Error(`The deployment has no ${this.options.gasTokenSymbol} token to price gas with`);
+    }
+  }
+
+  /** JSON-RPC requests made since the keeper started. */
+  get rpcCalls(): number {
+    return this.rpcCallCount;
+  }
+
+  /** One pass: for every vault, scan all positions, liquidate those past the kill factor, then harvest if due. */
+  async runOnce(): Promise<KeeperRunSummary> {
+    const callsBefore = this.rpcCallCount;
+    const summary: KeeperRunSummary = {
+      rpcCalls: 0,
+      scanRpcCalls: 0,
+      positionsScanned: 0,
+      liquidatable: 0,
+      liquidated: 0,
+      harvested: 0,
+      wouldSend: 0,
+      skipped: 0,
+      failed: 0,
+    };
+    // Someone may have used the key since the last pass, or a send of ours may have ended in doubt: read the
+    // nonce from the chain again and check for pending transactions before the first send of this pass.
+    this.nonceManager.reset();
+    this.nonceRead = false;
+    this.pendingChecked = false;
+    this.passCache = {};
+    const tally = (outcome: KeeperOutcome, sentCounter: "liquidated" | "harvested") => {
+      if (outcome === "sent") summary[sentCounter] += 1;
+      else if (outcome === "would-send") summary.wouldSend += 1;
+      else if (outcome === "failed") summary.failed += 1;
+      else summary.skipped += 1;
+    };
+    for (const name of this.vaultNames) {
+      const scan = await this.scanVault(name);
+      summary.scanRpcCalls += scan.rpcCalls;
+      summary.positionsScanned += scan.positionsScanned;
+      summary.liquidatable += scan.liquidatableIds.length;
+      for (const positionId of scan.liquidatableIds) tally(await this.tryLiquidate(name, positionId), "liquidated");
+      tally(await this.tryHarvest(name), "harvested");
+    }
+    summary.rpcCalls = this.rpcCallCount - callsBefore;
+    return summary;
+  }
+
+  /** Scans every vault's positions (reads only). */
+  async scanPositions(): Promise<{ positionsScanned: number; liquidatable: number; rpcCalls: number; vaults: VaultScan[] }> {
+    const vaults: VaultScan[] = [];
+    for (const name of this.vaultNames) vaults.push(await this.scanVault(name));
+    return {
+      positionsScanned: vaults.reduce((sum, scan) => sum + scan.positionsScanned, 0),
+      liquidatable: vaults.reduce((sum, scan) => sum + scan.liquidatableIds.length, 0),
+      rpcCalls: vaults.reduce((sum, scan) => sum + scan.rpcCalls, 0),
+      vaults,
+    };
+  }
+
+  /** Every position of one vault through the batch view: one call for the newest id, one per page. */
+  async scanVault(name: string): Promise<VaultScan> {
+    const startedAt = Date.now();
+    const callsBefore = this.rpcCallCount;
+    const vault = this.vaultReader(name);
+    const lastPositionId = Number(await this.rpc(() => vault.lastPositionId()));
+    const pages = scanPages(lastPositionId, this.options.scanPageSize);
+    const liquidatableIds: bigint[] = [];
+    let openPositions = 0;
+    for (let index = 0; index < pages.length; index += this.options.scanConcurrency) {
+      const batch = pages.slice(index, index + this.options.scanConcurrency);
+      const results = await Promise.all(batch.map((page) => this.rpc(() => vault.positionViews(page.firstId, page.count))));
+      for (const views of results) {
+        for (const view of views) {
+          if (view.lpAmount > 0n || view.debt0 > 0n || view.debt1 > 0n) openPositions += 1;
+          if (view.liquidatable) liquidatableIds.push(view.positionId);
+        }
+      }
+    }
+    const scan: VaultScan = {
+      vault: name,
+      positionsScanned: lastPositionId,
+      openPositions,
+      liquidatableIds,
+      rpcCalls: this.rpcCallCount - callsBefore,
+      milliseconds: Date.now() - startedAt,
+    };
+    this.options.log({
+      vault: name,
+      action: "scan",
+      reason: liquidatableIds.length === 0 ? "no position past the kill factor" : "positions past the kill factor",
+      numbers: {
+        positionsScanned: scan.positionsScanned,
+        openPositions,
+        liquidatable: liquidatableIds.length,
+        pages: pages.length,
+        rpcCalls: scan.rpcCalls,
+        milliseconds: scan.milliseconds,
+      },
+    });
+    return scan;
+  }
+
+  /** Liquidates one position if, and only if, the transaction simulates cleanly; logs the decision. */
+  async tryLiquidate(name: string, positionId: bigint): Promise<KeeperOutcome> {
+    const vault = this.vaultWriter(name);
+    const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
+      this.options.log({ vault: name, action, reason, positionId: positionId.toString(), ...extra });
+    for (let attempt = 1; ; attempt++) {
+      // Simulated afresh on every attempt: if an earlier send did land, the position is no longer liquidatable.
+      const simulation = await this.simulate(vault, () => vault.liquidate.staticCall(positionId), () => vault.liquidate.estimateGas(positionId));
+      if (!simulation.ok) {
+        log("skip-liquidation", simulation.reason);
+        return "skipped";
+      }
+      const numbers = { gasEstimate: Number(simulation.gas) };
+      if (this.options.dryRun) {
+        log("would-liquidate", "dry run: the liquidation simulates cleanly", { numbers });
+        return "would-send";
+      }
+      const sent = await this.sendAndConfirm((gasLimit) => vault.liquidate(positionId, { gasLimit }), simulation.gas);
+      if (sent.kind === "not-sent" && sent.retryable && attempt < this.options.sendAttempts) {
+        await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, this.options.retry.baseDelayMs, this.options.retry.maxDelayMs));
+        continue;
+      }
+      return this.logSendResult(sent, log, "liquidate", "position past the kill factor", numbers);
+    }
+  }
+
+  /** Harvests one vault if it is due and the transaction simulates cleanly; logs the decision. */
+  async tryHarvest(name: string): Promise<KeeperOutcome> {
+    const vault = this.vaultWriter(name);
+    const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
+      this.options.log({ vault: name, action, reason, ...extra });
+    for (let attempt = 1; ; attempt++) {
+      const [rewardAmount, rewardValueWad] = await this.rpc(() => vault.pendingHarvest());
+      if (rewardAmount === 0n) {
+        log("skip-harvest", "nothing pending", { numbers: { rewardAmount: "0" } });
+        return "skipped";
+      }
+      const simulation = await this.simulate(vault, () => vault.harvest.staticCall(), () => vault.harvest.estimateGas());
+      if (!simulation.ok) {
+        log("skip-harvest", simulation.reason, { numbers: { rewardAmount: rewardAmount.toString() } });
+        return "skipped";
+      }
+      if (simulation.result === 0n) {
+        // No position holds shares: the vault leaves the rewards in the farm and the gas would buy nothing.
+        log("skip-harvest", "the harvest would compound nothing (no position holds shares)");
+        return "skipped";
+      }
+      let pricing: { gasPriceWei: bigint; gasTokenPriceWad: bigint };
+      try {
+        pricing = await this.gasPricing();
+      } catch (error) {
+        log("skip-harvest", `cannot price the gas: ${describeError(error, this.oracle)}`);
+        return "skipped";
+      }
+      const latest = await this.latestBlock();
+      const lastHarvestTimestamp = await this.lastHarvestTimestamp(name);
+      const inputs: HarvestInputs = {
+        pendingValueUsd: Number(rewardValueWad) / 1e18,
+        gasCostUsd: gasCostUsd(simulation.gas, pricing.gasPriceWei, pricing.gasTokenPriceWad),
+        marginMultiplier: this.options.harvestMarginMultiplier,
+        secondsSinceLastHarvest: latest.timestamp - lastHarvestTimestamp,
+        maxIntervalSeconds: this.options.maxHarvestIntervalSeconds,
+      };
+      const decision = shouldHarvest(inputs);
+      const numbers = {
+        rewardAmount: rewardAmount.toString(),
+        pendingValueUsd: round(inputs.pendingValueUsd),
+        gasEstimate: Number(simulation.gas),
+        gasPriceGwei: round(Number(pricing.gasPriceWei) / 1e9),
+        gasCostUsd: round(inputs.gasCostUsd),
+        thresholdUsd: round(decision.thresholdUsd),
+        secondsSinceLastHarvest: inputs.secondsSinceLastHarvest,
+        maxIntervalSeconds: inputs.maxIntervalSeconds,
+      };
+      if (!decision.harvest) {
+        log("skip-harvest", decision.reason, { numbers });
+        return "skipped";
+      }
+      if (this.options.dryRun) {
+        log("would-harvest", `dry run: ${decision.reason}`, { numbers });
+        return "would-send";
+      }
+      const sent = await this.sendAndConfirm((gasLimit) => vault.harvest({ gasLimit }), simulation.gas);
+      if (sent.kind === "not-sent" && sent.retryable && attempt < this.options.sendAttempts) {
+        await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, this.options.retry.baseDelayMs, this.options.retry.maxDelayMs));
+        continue;
+      }
+      if (sent.kind === "mined" || sent.kind === "unconfirmed") {
+        // Good enough until the next pass reads the event's own block time.
+        this.harvestStates.get(name)!.lastHarvestTimestamp = latest.timestamp;
+      }
+      return this.logSendResult(sent, log, "harvest", decision.reason, numbers);
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Counts one JSON-RPC request per attempt and retries transient failures with backoff. */
+  private rpc<T>(call: () => Promise<T>, retry: RetryOptions = this.options.retry): Promise<T> {
+    return withRetry(async () => {
+      this.rpcCallCount += 1;
+      return call();
+    }, retry);
+  }
+
+  private vaultReader(name: string): LeveragedVault {
+    return LeveragedVault__factory.connect(this.deployment.farming!.vaults[name].vault.address, this.provider);
+  }
+
+  private vaultWriter(name: string): LeveragedVault {
+    return LeveragedVault__factory.connect(this.deployment.farming!.vaults[name].vault.address, this.nonceManager);
+  }
+
+  /** eth_call, then eth_estimateGas, from the keeper's account; the first revert stops it, with its reason. */
+  private async simulate<T>(
+    vault: LeveragedVault,
+    staticCall: () => Promise<T>,
+    estimateGas: () => Promise<bigint>,
+  ): Promise<{ ok: true; result: T; gas: bigint } | { ok: false; reason: string }> {
+    let result: T;
+    try {
+      result = await this.rpc(staticCall);
+    } catch (error) {
+      return { ok: false, reason: `simulation reverted: ${describeError(error, vault)}` };
+    }
+    try {
+      return { ok: true, result, gas: await this.rpc(estimateGas) };
+    } catch (error) {
+      return { ok: false, reason: `gas estimation failed: ${describeError(error, vault)}` };
+    }
+  }
+
+  /**
+   * Sends one transaction and waits for its receipt. The send itself is never retried here: when it fails we
+   * ask the node whether it took our nonce. If it did, the transaction is out and we only wait for it to be
+   * mined; if not, the caller may try again, simulating first.
+   */
+  private async sendAndConfirm(send: (gasLimit: bigint) => Promise<ContractTransactionResponse>, gasEstimate: bigint): Promise<SendResult> {
+    const address = await this.keeperAddress();
+    if (!this.pendingChecked) {
+      try {
+        await this.waitForOwnPendingTransactions(address);
+      } catch (error) {
+        return { kind: "not-sent", reason: describeError(error), retryable: false };
+      }
+      this.pendingChecked = true;
+    }
+    // The NonceManager reads the nonce once per pass (one request) and counts up locally after that.
+    const nonce = this.nonceRead ? await this.nonceManager.getNonce("pending") : await this.rpc(() => this.nonceManager.getNonce("pending"));
+    this.nonceRead = true;
+    const gasLimit = (gasEstimate * BigInt(100 + this.options.gasLimitHeadroomPercent)) / 100n;
+    let response: ContractTransactionResponse;
+    try {
+      this.rpcCallCount += 1;
+      response = await send(gasLimit);
+    } catch (error) {
+      // The NonceManager already counted this nonce as used; forget it and read the truth from the chain.
+      this.nonceManager.reset();
+      this.nonceRead = false;
+      const reason = describeError(error);
+      let pendingNonce: number;
+      try {
+        pendingNonce = await this.rpc(() => this.provider.getTransactionCount(address, "pending"));
+      } catch {
+        this.pendingChecked = false;
+        return { kind: "unconfirmed", reason: `send failed (${reason}) and the node cannot say whether it took nonce ${nonce}` };
+      }
+      if (pendingNonce > nonce) {
+        // Our transaction with this nonce is out there; we do not know its hash. The next pass waits for it.
+        this.pendingChecked = false;
+        return { kind: "unconfirmed", reason: `send reported ${reason}, but the node took nonce ${nonce}: not sending again` };
+      }
+      return { kind: "not-sent", reason, retryable: isTransientRpcError(error) || isNonceError(error) };
+    }
+    try {
+      // A timeout is not retried: the transaction may sit in the mempool for long (underpriced); the next pass's
+      // pending check waits for it rather than this one blocking the keeper.
+      const receipt = await this.rpc(() => response.wait(1, this.options.receiptTimeoutMs), {
+        ...this.options.retry,
+        shouldRetry: (error) => isTransientRpcError(error) && (error as { code?: string }).code !== "TIMEOUT",
+      });
+      if (!receipt) return { kind: "unconfirmed", txHash: response.hash, reason: "no receipt" };
+      return { kind: "mined", receipt };
+    } catch (error) {
+      const failure = error as { code?: string; receipt?: TransactionReceipt };
+      if (failure.code === "CALL_EXCEPTION" && failure.receipt) {
+        return { kind: "reverted", txHash: response.hash, reason: "reverted on-chain after a clean simulation (the state moved first)" };
+      }
+      // The transaction is out: the next pass's pending check waits for it instead of sending another.
+      this.pendingChecked = false;
+      return { kind: "unconfirmed", txHash: response.hash, reason: `sent, but no receipt yet: ${describeError(error)}` };
+    }
+  }
+
+  /** After a restart or a send in doubt, transactions of ours may still be in the mempool: wait for them. */
+  private async waitForOwnPendingTransactions(address: string): Promise<void> {
+    const { attempts, baseDelayMs, maxDelayMs } = this.options.retry;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const [latest, pending] = await Promise.all([
+        this.rpc(() => this.provider.getTransactionCount(address, "latest")),
+        this.rpc(() => this.provider.getTransactionCount(address, "pending")),
+      ]);
+      if (pending <= latest) return;
+      if (attempt < attempts) await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, baseDelayMs, maxDelayMs));
+    }
+    throw new Error(`Transactions from ${address} are still pending: sending nothing more until they are mined, so nothing is sent twice`);
+  }
+
+  private logSendResult(
+    sent: SendResult,
+    log: (action: KeeperAction, reason: string, extra?: Partial<DecisionLogEntry>) => void,
+    action: "liquidate" | "harvest",
+    reason: string,
+    numbers: Record<string, number | string>,
+  ): KeeperOutcome {
+    const skipAction = action === "liquidate" ? "skip-liquidation" : "skip-harvest";
+    switch (sent.kind) {
+      case "mined":
+        log(action, reason, { numbers: { ...numbers, gasUsed: Number(sent.receipt.gasUsed), block: sent.receipt.blockNumber }, txHash: sent.receipt.hash });
+        return "sent";
+      case "not-sent":
+        log(skipAction, `not sent: ${sent.reason}`, { numbers });
+        return "skipped";
+      case "reverted":
+        log("error", `${action} ${sent.reason}`, { numbers, txHash: sent.txHash });
+        return "failed";
+      case "unconfirmed":
+        log("error", `${action} ${sent.reason}`, { numbers, txHash: sent.txHash });
+        return "failed";
+    }
+  }
+
+  private async keeperAddress(): Promise<string> {
+    this.address ??= await this.nonceManager.getAddress();
+    return this.address;
+  }
+
+  private latestBlock(): Promise<{ number: number; timestamp: number }> {
+    this.passCache.latestBlock ??= this.rpc(async () => {
+      const block = await this.provider.getBlock("latest");
+      if (!block) throw new Error("The node returned no latest block");
+      return { number: block.number, timestamp: block.timestamp };
+    });
+    return this.passCache.latestBlock;
+  }
+
+  private gasPricing(): Promise<{ gasPriceWei: bigint; gasTokenPriceWad: bigint }> {
+    this.passCache.gasPricing ??= (async () => {
+      const feeData = await this.rpc(() => this.provider.getFeeData());
+      const gasPriceWei = feeData.gasPrice ?? feeData.maxFeePerGas;
+      if (gasPriceWei === null) throw new Error("The node reports no gas price");
+      const gasTokenAddress = this.deployment.tokens[this.options.gasTokenSymbol].address;
+      const gasTokenPriceWad = await this.rpc(() => this.oracle.priceOf(gasTokenAddress));
+      return { gasPriceWei, gasTokenPriceWad };
+    })();
+    // A failed read is not cached: the next decision tries again.
+    this.passCache.gasPricing.catch(() => (this.passCache.gasPricing = undefined));
+    return this.passCache.gasPricing;
+  }
+
+  /**
+   * Chain time of the vault's newest `Harvested` event. The first pass searches backwards from the newest block
+   * (harvests are frequent, so it stops early) and, finding none, counts from the deployment's first block; later
+   * passes read only the blocks since. So a restarted keeper knows when anyone, itself included, last harvested.
+   */
+  private async lastHarvestTimestamp(name: string): Promise<number> {
+    const vault = this.vaultReader(name);
+    const latest = await this.latestBlock();
+    const range = this.options.logBlockRange;
+    const filter = vault.filters.Harvested();
+    const timestampOf = async (blockNumber: number) => {
+      const block = await this.rpc(() => this.provider.getBlock(blockNumber));
+      if (!block) throw new Error(`The node returned no block ${blockNumber}`);
+      return block.timestamp;
+    };
+    let state = this.harvestStates.get(name);
+    if (!state) {
+      const startBlock = this.deployment.startBlock;
+      let found: number | undefined;
+      for (let to = latest.number; to >= startBlock && found === undefined; to -= range) {
+        const from = Math.max(startBlock, to - range + 1);
+        const events = await this.rpc(() => vault.queryFilter(filter, from, to));
+        if (events.length > 0) found = events[events.length - 1].blockNumber;
+      }
+      state = { lastHarvestTimestamp: await timestampOf(found ?? startBlock), logsScannedThroughBlock: latest.number };
+      this.harvestStates.set(name, state);
+      return state.lastHarvestTimestamp;
+    }
+    let newest: number | undefined;
+    for (let from = state.logsScannedThroughBlock + 1; from <= latest.number; from += range) {
+      const to = Math.min(latest.number, from + range - 1);
+      const events = await this.rpc(() => vault.queryFilter(filter, from, to));
+      if (events.length > 0) newest = events[events.length - 1].blockNumber;
+    }
+    if (newest !== undefined) state.lastHarvestTimestamp = await timestampOf(newest);
+    state.logsScannedThroughBlock = Math.max(state.logsScannedThroughBlock, latest.number);
+    return state.lastHarvestTimestamp;
+  }
+}
+
+function isNonceError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === "NONCE_EXPIRED" || code === "REPLACEMENT_UNDERPRICED" || /nonce too low/i.test(error instanceof Error ? error.message : String(error));
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

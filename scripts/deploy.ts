@@ -1,0 +1,36 @@
+/**
+ * Deploys Flux to a real chain (or a rehearsal node) from config/networks/<network>.json and writes
+ * deployments/<network>.json. Safe to run again: it continues a run that failed and sends nothing when done.
+ *
+ *   npm run deploy -- --network bsc
+ *   npx hardhat run --network bsc scripts/deploy.ts          # the same
+ *
+ * Environment: DEPLOYER_PRIVATE_KEY and <NETWORK>_RPC_URL (see .env.example); FLUX_DEPLOY_CONFIG to read another
+ * config file; FLUX_DEPLOYMENTS_DIR to write elsewhere than deployments/; FLUX_DEPLOY_FAIL_AFTER=<step> stops
+ * after that step (rehearsing a failed run).
+ */
+import hre from "hardhat";
+import { loadDeployConfig } from "../lib/deployConfig";
+import { deployProtocol } from "./lib/deployProtocol";
+
+async function main() {
+  if (hre.network.name === "hardhat") {
+    throw new Error("Pick a network: npm run deploy -- --network <name> (the in-process Hardhat network forgets everything on exit)");
+  }
+  const config = loadDeployConfig(hre.network.name);
+  const result = await deployProtocol(hre, {
+    config,
+    log: (line) => console.log(line),
+    failAfterStep: process.env.FLUX_DEPLOY_FAIL_AFTER || undefined,
+  });
+  console.log(
+    `${result.stepsRun.length} deployment step(s) run, ${result.transactionsSent} transaction(s) sent` +
+      (result.complete ? "" : "; see pendingOperations / governanceActions in the deployment file"),
+  );
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+  process.exitCode = 1;
+});

@@ -1,0 +1,218 @@
+/**
+ * The keeper as a long-running process: liquidates positions past the kill factor and harvests vaults when due
+ * (see lib/keeper.ts for the decisions). Plain Node: an ethers JsonRpcProvider and Wallet, no Hardhat runtime.
+ *
+ *   npm run keeper -- [--once] [--dry-run] [--rpc URL] [--key HEX] [--deployment PATH] [--interval SECONDS]
+ *                     [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]
+ *
+ * Defaults come from the environment: KEEPER_RPC_URL (http://127.0.0.1:8545), KEEPER_PRIVATE_KEY (on chain id
+ * 31337 only, Hardhat's public account #5 when unset), FLUX_NETWORK (localhost, i.e. deployments/localhost.json).
+ * Prefer KEEPER_PRIVATE_KEY over --key on a shared machine: command lines are visible to other users.
+ * Every decision is one JSON line on stdout. Transient RPC errors are logged and retried with backoff, never fatal;
+ * SIGINT or SIGTERM stops it after the current pass (a second one stops it at once).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
+import { deploymentPath, type Deployment } from "../lib/deployments";
+import {
+  backoffDelayMs,
+  createJsonLineLogger,
+  DEFAULT_KEEPER_OPTIONS,
+  describeError,
+  isTransientRpcError,
+  Keeper,
+} from "../lib/keeper";
+
+/** Hardhat's account #5: public knowledge, so only ever used on the local chain. */
+const LOCAL_KEEPER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+const LOCAL_CHAIN_ID = 31337;
+const DEFAULT_INTERVAL_SECONDS = 60;
+/** After failed passes, wait 2 s, 4 s, 8 s, ... but never more than this (or the interval, if longer). */
+const MAX_FAILURE_BACKOFF_MS = 5 * 60_000;
+
+const USAGE = `usage: npm run keeper -- [--once] [--dry-run] [--rpc URL] [--key HEX] [--deployment PATH]
+                         [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]`;
+
+interface KeeperArguments {
+  once: boolean;
+  dryRun: boolean;
+  rpcUrl: string;
+  key?: string;
+  deploymentFile: string;
+  intervalSeconds: number;
+  harvestMarginMultiplier: number;
+  maxHarvestIntervalSeconds: number;
+  scanPageSize: number;
+}
+
+export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): KeeperArguments {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const valued = ["--rpc", "--key", "--deployment", "--interval", "--harvest-margin", "--max-harvest-interval", "--page-size"];
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (argument === "--once" || argument === "--dry-run" || argument === "--help") flags.add(argument);
+    else if (valued.includes(argument)) {
+      const value = argv[++index];
+      if (value === undefined || value.startsWith("--")) throw new Error(`${argument} needs a value\n${USAGE}`);
+      values.set(argument, value);
+    } else throw new Error(`Unknown option "${argument}"\n${USAGE}`);
+  }
+  if (flags.has("--help")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const positiveNumber = (flag: string, fallback: number, whole = false) => {
+    const text = values.get(flag);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+      throw new Error(`${flag} must be a positive ${whole ? "whole " : ""}number, not "${text}"`);
+    }
+    return value;
+  };
+  return {
+    once: flags.has("--once"),
+    dryRun: flags.has("--dry-run"),
+    rpcUrl: values.get("--rpc") ?? env.KEEPER_RPC_URL ?? "http://127.0.0.1:8545",
+    key: values.get("--key") ?? (env.KEEPER_PRIVATE_KEY || undefined),
+    deploymentFile: path.resolve(values.get("--deployment") ?? deploymentPath(env.FLUX_NETWORK ?? "localhost")),
+    intervalSeconds: positiveNumber("--interval", DEFAULT_INTERVAL_SECONDS),
+    harvestMarginMultiplier: positiveNumber("--harvest-margin", DEFAULT_KEEPER_OPTIONS.harvestMarginMultiplier),
+    maxHarvestIntervalSeconds: positiveNumber("--max-harvest-interval", DEFAULT_KEEPER_OPTIONS.maxHarvestIntervalSeconds),
+    scanPageSize: positiveNumber("--page-size", DEFAULT_KEEPER_OPTIONS.scanPageSize, true),
+  };
+}
+
+function loadDeployment(file: string): Deployment {
+  if (!fs.existsSync(file)) throw new Error(`No deployment file at ${file}: deploy first, or pass --deployment PATH`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
+}
+
+/** The node's chain id, straight over JSON-RPC, so the provider can be built with a fixed network afterwards. */
+async function fetchChainId(rpcUrl: string): Promise<number> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`The node at ${rpcUrl} answered HTTP ${response.status}`);
+  const body = (await response.json()) as { result?: string; error?: { message: string } };
+  if (!body.result) throw new Error(`The node at ${rpcUrl} gave no chain id: ${body.error?.message ?? "empty answer"}`);
+  return Number(BigInt(body.result));
+}
+
+async function main() {
+  const args = parseArguments(process.argv.slice(2));
+  const log = createJsonLineLogger();
+  const deployment = loadDeployment(args.deploymentFile);
+
+  let stopping = false;
+  let wakeUp: () => void = () => {};
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130); // asked twice: the operator wants out now
+    stopping = true;
+    log({ vault: "*", action: "stop", reason: `${signal}: stopping after the current pass` });
+    wakeUp();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  /** Waits, but returns early when asked to stop (and leaves no timer keeping the process alive). */
+  const pause = (milliseconds: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, milliseconds);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  // The node may not be up yet (or restarting): wait for it rather than exit.
+  let chainId: number | undefined;
+  for (let failures = 1; chainId === undefined && !stopping; failures++) {
+    try {
+      chainId = await fetchChainId(args.rpcUrl);
+    } catch (error) {
+      const delayMs = Math.min(backoffDelayMs(failures, 2_000), MAX_FAILURE_BACKOFF_MS);
+      log({ vault: "*", action: "error", reason: `node unreachable: ${describeError(error)}`, numbers: { retryInMs: delayMs } });
+      if (args.once && failures >= DEFAULT_KEEPER_OPTIONS.retry.attempts) throw new Error(`The node at ${args.rpcUrl} does not answer`);
+      await pause(delayMs);
+    }
+  }
+  if (chainId === undefined) return;
+  if (chainId !== deployment.chainId) {
+    throw new Error(`The node is chain ${chainId} but ${args.deploymentFile} is for chain ${deployment.chainId}: refusing to act on the wrong chain`);
+  }
+  let key = args.key;
+  if (!key) {
+    if (chainId !== LOCAL_CHAIN_ID) throw new Error(`Set KEEPER_PRIVATE_KEY (or pass --key) on chain ${chainId}: the default key is for the local chain only`);
+    key = LOCAL_KEEPER_KEY;
+  }
+  let wallet: Wallet;
+  const provider = new JsonRpcProvider(args.rpcUrl, Network.from(chainId), { staticNetwork: true });
+  try {
+    wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
+  } catch {
+    throw new Error("The keeper key is not a valid private key (64 hex digits)");
+  }
+
+  const keeper = new Keeper(new NonceManager(wallet), deployment, {
+    dryRun: args.dryRun,
+    harvestMarginMultiplier: args.harvestMarginMultiplier,
+    maxHarvestIntervalSeconds: args.maxHarvestIntervalSeconds,
+    scanPageSize: args.scanPageSize,
+    log,
+  });
+  log({
+    vault: "*",
+    action: "start",
+    reason: args.dryRun ? "keeper started (dry run: nothing is sent)" : "keeper started",
+    numbers: {
+      chainId,
+      keeper: wallet.address,
+      vaults: Object.keys(deployment.farming?.vaults ?? {}).join(","),
+      intervalSeconds: args.intervalSeconds,
+      harvestMarginMultiplier: args.harvestMarginMultiplier,
+      maxHarvestIntervalSeconds: args.maxHarvestIntervalSeconds,
+      scanPageSize: args.scanPageSize,
+    },
+  });
+
+  let consecutiveFailures = 0;
+  while (!stopping) {
+    try {
+      const summary = await keeper.runOnce();
+      consecutiveFailures = 0;
+      log({ vault: "*", action: "pass", reason: "pass complete", numbers: { ...summary } });
+    } catch (error) {
+      // Reads were already retried with backoff inside the pass; what reaches here is an outage or a bug.
+      // Either way a keeper that exits protects nobody: log it, wait longer each time, and try again.
+      consecutiveFailures += 1;
+      const delayMs = Math.min(backoffDelayMs(consecutiveFailures, 2_000), Math.max(MAX_FAILURE_BACKOFF_MS, args.intervalSeconds * 1000));
+      log({
+        vault: "*",
+        action: "error",
+        reason: `pass failed${isTransientRpcError(error) ? " (RPC)" : ""}: ${describeError(error)}`,
+        numbers: { consecutiveFailures, retryInMs: args.once ? 0 : delayMs },
+      });
+      if (args.once) {
+        process.exitCode = 1;
+        break;
+      }
+      await pause(delayMs);
+      continue;
+    }
+    if (args.once) break;
+    await pause(args.intervalSeconds * 1000);
+  }
+  provider.destroy();
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,699 @@
+/**
+ * The production deployment: Flux on a chain that already has its tokens, Chainlink feeds, a Uniswap V2-compatible
+ * DEX and StakingRewards-compatible farms, all named by config/networks/<network>.json (lib/deployConfig.ts).
+ *
+ *   1. checks the config against the chain (every address has code, pairs belong to the factory, farms stake the
+ *      pairs and pay the reward token, decimals match) before sending anything;
+ *   2. deploys the PriceOracle and sets a feed per token; one KinkedRateModel + LendingPool per pool; one
+ *      StakingRewardsVault per vault; sets each pool's credit limit for the vaults that borrow from it;
+ *   3. deploys a TimelockController (FluxTimelock) and hands it every contract: transferOwnership, then the
+ *      timelock's acceptOwnership (Ownable2Step) as one batch operation, scheduled at once and executed as soon as
+ *      the delay allows: within this run if the delay is short enough, else by a rerun (or any executor) later;
+ *   4. writes deployments/<network>.json, the same format as the local deployment (lib/deployments.ts), plus the
+ *      timelock and anything still pending.
+ *
+ * Idempotent: each deployment step's result goes to deployments/<network>.progress.json as soon as it is done, and a
+ * rerun skips it; configuration and ownership steps compare the chain with the config and only send what differs.
+ * A run that failed midway is continued by running it again.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { AbiCoder, Contract, ZeroAddress, ZeroHash, keccak256, type ContractTransactionResponse } from "ethers";
+import {
+  DEPLOYMENTS_DIRECTORY,
+  writeDeployment,
+  type DeployedContract,
+  type DeployedPool,
+  type DeployedVaultRecord,
+  type Deployment,
+} from "../../lib/deployments";
+import { DeployConfigError, MAX_CREDIT_LIMIT, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
+import { deployPool } from "./deployCorePools";
+
+const ERC20_ABI = ["function decimals() view returns (uint8)"];
+const FEED_ABI = [
+  "function decimals() view returns (uint8)",
+  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+];
+const ROUTER_ABI = ["function factory() view returns (address)"];
+const FACTORY_ABI = ["function getPair(address tokenA, address tokenB) view returns (address)"];
+const PAIR_ABI = ["function token0() view returns (address)", "function token1() view returns (address)"];
+const FARM_ABI = ["function stakingToken() view returns (address)", "function rewardsToken() view returns (address)"];
+const OWNABLE_ABI = [
+  "function owner() view returns (address)",
+  "function pendingOwner() view returns (address)",
+  "function transferOwnership(address newOwner)",
+  "function acceptOwnership()",
+];
+
+/** The ABI of a token the protocol did not deploy. */
+export const EXTERNAL_TOKEN_ARTIFACT = "IERC20Metadata";
+
+/** An owner-only call the deployer could not make because the timelock already owns the contract. */
+export interface GovernanceAction {
+  description: string;
+  target: string;
+  data: string;
+}
+
+/** A timelock batch operation, with everything a proposer or executor needs to act on it. */
+export interface TimelockOperationRecord {
+  description: string;
+  id: string;
+  targets: string[];
+  values: string[];
+  payloads: string[];
+  predecessor: string;
+  salt: string;
+  delaySeconds: number;
+  state: "unscheduled" | "waiting" | "ready" | "done";
+  /** When it may be executed (unix seconds), once scheduled. */
+  readyAt?: number;
+}
+
+/** deployments/<network>.json for a production deployment: the local format plus governance. */
+export interface ProtocolDeployment extends Deployment {
+  /** The config file it was deployed from. */
+  config?: string;
+  dex?: { name?: string; factory: string; router: string };
+  timelock?: DeployedContract & { minDelaySeconds: number; proposers: string[]; executors: string[] };
+  /** Until the timelock has accepted ownership of every contract: the timelock (`owner` is still the deployer). */
+  pendingOwner?: string;
+  /** Timelock operations of this deployment that still have to be scheduled or executed. */
+  pendingOperations?: TimelockOperationRecord[];
+  /** Owner calls needed to match the config that only the timelock can make now: schedule them through it. */
+  governanceActions?: GovernanceAction[];
+}
+
+interface TimelockStep {
+  address: string;
+  /** The deployer got proposer (and canceller) rights only to schedule the hand-over; it renounces them. */
+  temporaryProposer: boolean;
+  /** The deployer got executor rights only to execute the hand-over; it renounces them afterwards. */
+  temporaryExecutor: boolean;
+}
+
+/** deployments/<network>.progress.json: what earlier runs did. */
+export interface DeployProgress {
+  network: string;
+  chainId: number;
+  deployer: string;
+  startBlock: number;
+  /** Step name ("oracle", "pool:USDC", "vault:USDC-USDT", "timelock") to its result. */
+  steps: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface DeployProtocolOptions {
+  config: DeployConfig;
+  /** Where deployments/<network>.json and the progress file go; deployments/ by default. */
+  deploymentsDir?: string;
+  log?: (line: string) => void;
+  /** Throws right after this step is done, to rehearse a run that fails midway (FLUX_DEPLOY_FAIL_AFTER). */
+  failAfterStep?: string;
+}
+
+export interface DeployProtocolResult {
+  deployment: ProtocolDeployment;
+  file: string;
+  progressFile: string;
+  /** Every contract is owned by the timelock and nothing is pending. */
+  complete: boolean;
+  /** The deployment steps this run did (none on a rerun after a complete run). */
+  stepsRun: string[];
+  /** Transactions this run sent, deployments included. */
+  transactionsSent: number;
+}
+
+export function progressPath(network: string, directory = DEPLOYMENTS_DIRECTORY): string {
+  return path.join(directory, `${network}.progress.json`);
+}
+
+export function readProgress(network: string, directory = DEPLOYMENTS_DIRECTORY): DeployProgress | undefined {
+  const file = progressPath(network, directory);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as DeployProgress) : undefined;
+}
+
+const OPERATION_STATES = ["unscheduled", "waiting", "ready", "done"] as const;
+
+export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: DeployProtocolOptions): Promise<DeployProtocolResult> {
+  const { ethers, upgrades } = hre;
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const directory = options.deploymentsDir ?? DEPLOYMENTS_DIRECTORY;
+  const network = hre.network.name;
+
+  const [deployer] = await ethers.getSigners();
+  if (!deployer) throw new Error(`No account to deploy with on ${network}: set DEPLOYER_PRIVATE_KEY (see .env.example)`);
+  const deployerAddress = deployer.address;
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  if (config.chainId !== undefined && config.chainId !== chainId) {
+    throw new Error(`${config.source} is for chain id ${config.chainId}, but network ${network} is chain id ${chainId}`);
+  }
+
+  // ---------------------------------------------------------------- progress of earlier runs
+  const progressFile = progressPath(network, directory);
+  const progress: DeployProgress = readProgress(network, directory) ?? {
+    network,
+    chainId,
+    deployer: deployerAddress,
+    startBlock: await ethers.provider.getBlockNumber(),
+    steps: {},
+    updatedAt: new Date().toISOString(),
+  };
+  if (progress.chainId !== chainId) {
+    throw new Error(`${progressFile} records a deployment on chain id ${progress.chainId}, not ${chainId}: wrong network or wrong file`);
+  }
+  if (progress.deployer.toLowerCase() !== deployerAddress.toLowerCase()) {
+    throw new Error(
+      `${progressFile} was started by ${progress.deployer}, which owns what it deployed; rerun with that key, not ${deployerAddress}`,
+    );
+  }
+  const resumed = Object.keys(progress.steps).length > 0;
+  for (const address of recordedAddresses(progress.steps)) {
+    if ((await ethers.provider.getCode(address)) === "0x") {
+      throw new Error(
+        `${progressFile} records a contract at ${address}, but there is no code there: the chain was reset or the file belongs ` +
+          `to another chain. Move the file away to deploy afresh.`,
+      );
+    }
+  }
+  const saveProgress = () => {
+    progress.updatedAt = new Date().toISOString();
+    fs.mkdirSync(directory, { recursive: true });
+    fs.writeFileSync(progressFile, JSON.stringify(progress, null, 2) + "\n");
+  };
+
+  log(`network ${network} (chain id ${chainId}), deployer ${deployerAddress}, config ${config.source}`);
+  if (resumed) log(`continuing the deployment recorded in ${progressFile}`);
+
+  // ---------------------------------------------------------------- the config against the chain
+  const facts = await inspectChain(hre, config, log);
+  saveProgress();
+
+  const stepsRun: string[] = [];
+  const countFrom = await ethers.provider.getTransactionCount(deployerAddress);
+
+  const step = async <T>(key: string, description: string, run: () => Promise<T>): Promise<T> => {
+    if (key in progress.steps) {
+      log(`= ${description}: done earlier`);
+      return structuredClone(progress.steps[key]) as T;
+    }
+    log(`+ ${description}`);
+    const result = await run();
+    stepsRun.push(key);
+    progress.steps[key] = result;
+    saveProgress();
+    if (options.failAfterStep === key) {
+      throw new Error(`Stopped after step "${key}" as FLUX_DEPLOY_FAIL_AFTER asked; run again to continue`);
+    }
+    return structuredClone(result);
+  };
+  const send = async (description: string, transaction: Promise<ContractTransactionResponse>) => {
+    log(`  tx ${description}`);
+    const receipt = await (await transaction).wait();
+    if (!receipt || receipt.status !== 1) throw new Error(`Transaction failed: ${description}`);
+  };
+  const governanceActions: GovernanceAction[] = [];
+  /** Sends an owner-only call if the deployer still owns `target`, else records it for the timelock's proposers. */
+  const asOwner = async (target: string, abi: readonly string[] | Contract["interface"], description: string, method: string, args: unknown[]) => {
+    const contract = new Contract(target, abi as never, deployer);
+    const owner = String(await new Contract(target, OWNABLE_ABI, deployer).owner());
+    if (owner.toLowerCase() === deployerAddress.toLowerCase()) {
+      await send(description, contract.getFunction(method)(...args));
+    } else {
+      governanceActions.push({ description, target, data: contract.interface.encodeFunctionData(method, args) });
+      log(`! ${description}: ${target} is owned by ${owner}; schedule it through the timelock (listed in the deployment file)`);
+    }
+  };
+
+  // ---------------------------------------------------------------- oracle and feeds
+  const oracleRecord = await step<DeployedContract>("oracle", "PriceOracle (UUPS proxy)", async () => {
+    const proxy = await upgrades.deployProxy(await ethers.getContractFactory("PriceOracle", deployer), [deployerAddress], { kind: "uups" });
+    await proxy.waitForDeployment();
+    const address = await proxy.getAddress();
+    return { address, artifact: "PriceOracle", implementation: await upgrades.erc1967.getImplementationAddress(address) };
+  });
+  const oracle = await ethers.getContractAt("PriceOracle", oracleRecord.address, deployer);
+  for (const token of Object.values(config.tokens)) {
+    const [feed, staleness] = await oracle.feedOf(token.address);
+    if (feed.toLowerCase() !== token.feed.toLowerCase() || Number(staleness) !== token.maxStalenessSeconds) {
+      await asOwner(oracleRecord.address, oracle.interface, `oracle.setFeed(${token.symbol}, ${token.feed}, ${token.maxStalenessSeconds} s)`, "setFeed", [
+        token.address,
+        token.feed,
+        token.maxStalenessSeconds,
+      ]);
+    }
+  }
+
+  // ---------------------------------------------------------------- pools
+  const pools: Record<string, DeployedPool> = {};
+  for (const poolConfig of Object.values(config.pools)) {
+    const { symbol } = poolConfig;
+    const token = config.tokens[symbol];
+    pools[symbol] = await step<DeployedPool>(`pool:${symbol}`, `f${symbol} pool (UUPS proxy) and its KinkedRateModel`, async () => {
+      const { record } = await deployPool(
+        hre,
+        { address: token.address, symbol, decimals: facts.decimals[symbol], rateModel: poolConfig.rateModel },
+        { owner: deployerAddress, guardian: config.guardian, reserveFactorBps: poolConfig.reserveFactorBps },
+      );
+      return record;
+    });
+  }
+
+  // The config may have changed since a pool was deployed: its reserve factor follows; a new rate model is a new
+  // contract, left to the operator.
+  for (const poolConfig of Object.values(config.pools)) {
+    const record = pools[poolConfig.symbol];
+    const pool = await ethers.getContractAt("LendingPool", record.pool.address, deployer);
+    const configuration = await pool.configuration();
+    if (Number(configuration.reserveFactorBps) !== poolConfig.reserveFactorBps) {
+      await asOwner(record.pool.address, pool.interface, `f${poolConfig.symbol}.setReserveFactor(${poolConfig.reserveFactorBps})`, "setReserveFactor", [
+        poolConfig.reserveFactorBps,
+      ]);
+    }
+    const model = await ethers.getContractAt("KinkedRateModel", String(configuration.interestRateModel), deployer);
+    const wanted = poolConfig.rateModel;
+    const [base, atOptimal, atFull, optimal] = await Promise.all([
+      model.baseRatePerYear(),
+      model.rateAtOptimalPerYear(),
+      model.rateAtFullPerYear(),
+      model.optimalUtilization(),
+    ]);
+    if (base !== wanted.baseRatePerYear || atOptimal !== wanted.rateAtOptimalPerYear || atFull !== wanted.rateAtFullPerYear || optimal !== wanted.optimalUtilization) {
+      log(
+        `! f${poolConfig.symbol}'s rate model ${configuration.interestRateModel} differs from the config: deploy a KinkedRateModel ` +
+          `with the new parameters and have the owner call setInterestRateModel`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- vaults and credit limits
+  const vaults: Record<string, DeployedVaultRecord> = {};
+  for (const vaultConfig of Object.values(config.vaults)) {
+    const { name } = vaultConfig;
+    const { token0, token1 } = facts.vaults[name];
+    const [cap0, cap1] = debtCaps(vaultConfig, token0, token1, facts.decimals);
+    const record = await step<DeployedVaultRecord>(`vault:${name}`, `${name} StakingRewardsVault (UUPS proxy)`, async () => {
+      const constructorArgs = [
+        vaultConfig.pair,
+        pools[token0].pool.address,
+        pools[token1].pool.address,
+        oracleRecord.address,
+        vaultConfig.farm,
+        config.rewards.pair,
+      ];
+      const proxy = await upgrades.deployProxy(
+        await ethers.getContractFactory("StakingRewardsVault", deployer),
+        [deployerAddress, config.guardian, vaultConfig.risk, cap0, cap1],
+        { kind: "uups", constructorArgs },
+      );
+      await proxy.waitForDeployment();
+      const address = await proxy.getAddress();
+      return {
+        name,
+        vault: { address, artifact: "StakingRewardsVault", implementation: await upgrades.erc1967.getImplementationAddress(address) },
+        pair: vaultConfig.pair,
+        farm: vaultConfig.farm,
+        token0,
+        token1,
+      };
+    });
+    vaults[name] = record;
+
+    // The config may have changed since the vault was deployed: bring its parameters in line.
+    const vault = await ethers.getContractAt("StakingRewardsVault", record.vault.address, deployer);
+    const risk = await vault.riskParameters();
+    const wanted = vaultConfig.risk;
+    if (
+      Number(risk.workFactorBps) !== wanted.workFactorBps ||
+      Number(risk.killFactorBps) !== wanted.killFactorBps ||
+      Number(risk.liquidationBountyBps) !== wanted.liquidationBountyBps ||
+      Number(risk.maxPriceDeviationBps) !== wanted.maxPriceDeviationBps ||
+      risk.maxLeverageWad !== wanted.maxLeverageWad ||
+      Number(risk.harvestSlippageBps) !== wanted.harvestSlippageBps
+    ) {
+      await asOwner(record.vault.address, vault.interface, `${name}.setRiskParameters`, "setRiskParameters", [wanted]);
+    }
+    const [maxDebt0, maxDebt1] = await vault.configuration();
+    const uint128Max = (1n << 128n) - 1n;
+    const clamp = (value: bigint) => (value > uint128Max ? uint128Max : value);
+    if (maxDebt0 !== clamp(cap0) || maxDebt1 !== clamp(cap1)) {
+      await asOwner(record.vault.address, vault.interface, `${name}.setDebtCaps(${cap0}, ${cap1})`, "setDebtCaps", [cap0, cap1]);
+    }
+    for (const symbol of [token0, token1]) {
+      const amount = vaultConfig.creditLimits[symbol] ?? vaultConfig.debtCaps[symbol];
+      const limit = toBaseUnits(amount, facts.decimals[symbol], MAX_CREDIT_LIMIT);
+      const pool = await ethers.getContractAt("LendingPool", pools[symbol].pool.address, deployer);
+      const [, current] = await pool.borrowerAccount(record.vault.address);
+      if (current !== limit) {
+        await asOwner(pools[symbol].pool.address, pool.interface, `f${symbol}.setCreditLimit(${name} vault, ${limit})`, "setCreditLimit", [
+          record.vault.address,
+          limit,
+        ]);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the timelock
+  const timelockConfig = config.timelock;
+  const isDeployer = (address: string) => address.toLowerCase() === deployerAddress.toLowerCase();
+  const timelockRecord = await step<TimelockStep>("timelock", `FluxTimelock (delay ${timelockConfig.minDelaySeconds} s)`, async () => {
+    const temporaryProposer = !timelockConfig.proposers.some(isDeployer);
+    const temporaryExecutor = !timelockConfig.executors.includes(ZeroAddress) && !timelockConfig.executors.some(isDeployer);
+    const timelock = await (await ethers.getContractFactory("FluxTimelock", deployer)).deploy(
+      timelockConfig.minDelaySeconds,
+      temporaryProposer ? [...timelockConfig.proposers, deployerAddress] : timelockConfig.proposers,
+      temporaryExecutor ? [...timelockConfig.executors, deployerAddress] : timelockConfig.executors,
+      timelockConfig.admin,
+    );
+    await timelock.waitForDeployment();
+    return { address: await timelock.getAddress(), temporaryProposer, temporaryExecutor };
+  });
+  const timelock = await ethers.getContractAt("FluxTimelock", timelockRecord.address, deployer);
+  const minDelay = Number(await timelock.getMinDelay());
+  if (minDelay !== timelockConfig.minDelaySeconds) {
+    log(`! the timelock's delay is ${minDelay} s, the config says ${timelockConfig.minDelaySeconds} s: change it through the timelock (updateDelay)`);
+  }
+  const [PROPOSER_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE] = await Promise.all([
+    timelock.PROPOSER_ROLE(),
+    timelock.CANCELLER_ROLE(),
+    timelock.EXECUTOR_ROLE(),
+  ]);
+
+  // ---------------------------------------------------------------- hand-over: transferOwnership, then acceptOwnership
+  const owned: { label: string; address: string }[] = [
+    { label: "PriceOracle", address: oracleRecord.address },
+    ...Object.values(pools).map((pool) => ({ label: `f${pool.symbol} pool`, address: pool.pool.address })),
+    ...Object.values(vaults).map((vault) => ({ label: `${vault.name} vault`, address: vault.vault.address })),
+  ];
+  const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const toAccept: { label: string; address: string }[] = [];
+  for (const contract of owned) {
+    const ownable = new Contract(contract.address, OWNABLE_ABI, deployer);
+    const owner = String(await ownable.owner());
+    if (sameAddress(owner, timelockRecord.address)) continue;
+    toAccept.push(contract);
+    if (sameAddress(String(await ownable.pendingOwner()), timelockRecord.address)) continue;
+    if (!isDeployer(owner)) {
+      throw new Error(`The ${contract.label} (${contract.address}) is owned by ${owner}, neither the deployer nor the timelock: hand it over by hand`);
+    }
+    await send(`${contract.label}.transferOwnership(timelock)`, ownable.transferOwnership(timelockRecord.address));
+  }
+
+  const pendingOperations: TimelockOperationRecord[] = [];
+  let handedOver = toAccept.length === 0;
+  if (toAccept.length > 0) {
+    const targets = toAccept.map((contract) => contract.address);
+    const acceptOwnership = new Contract(ZeroAddress, OWNABLE_ABI).interface.encodeFunctionData("acceptOwnership");
+    const operation: TimelockOperationRecord = {
+      description: `the timelock accepts ownership of ${toAccept.map((contract) => contract.label).join(", ")}`,
+      id: ZeroHash,
+      targets,
+      values: targets.map(() => "0"),
+      payloads: targets.map(() => acceptOwnership),
+      predecessor: ZeroHash,
+      // The same contracts give the same salt, so a rerun finds the operation it scheduled before.
+      salt: keccak256(AbiCoder.defaultAbiCoder().encode(["string", "address[]"], ["flux.deploy.acceptOwnership", targets])),
+      delaySeconds: minDelay,
+      state: "unscheduled",
+    };
+    operation.id = await timelock.hashOperationBatch(targets, operation.values, operation.payloads, operation.predecessor, operation.salt);
+    const stateOf = async () => OPERATION_STATES[Number(await timelock.getOperationState(operation.id))];
+    operation.state = await stateOf();
+    if (operation.state === "unscheduled") {
+      if (await timelock.hasRole(PROPOSER_ROLE, deployerAddress)) {
+        await send(
+          `timelock.scheduleBatch(acceptOwnership x ${targets.length}, delay ${minDelay} s)`,
+          timelock.scheduleBatch(targets, operation.values, operation.payloads, operation.predecessor, operation.salt, minDelay),
+        );
+        operation.state = await stateOf();
+      } else {
+        log(`! the deployer is not a proposer: a proposer must schedule ${operation.description} (operation ${operation.id})`);
+      }
+    }
+    if (operation.state === "waiting") {
+      operation.readyAt = Number(await timelock.getTimestamp(operation.id));
+      const now = Math.max((await ethers.provider.getBlock("latest"))!.timestamp, Math.floor(Date.now() / 1000));
+      const wait = operation.readyAt - now;
+      if (wait <= timelockConfig.waitForExecutionSeconds) {
+        log(`  waiting ${Math.max(wait, 0) + 1} s for the timelock's delay`);
+        await new Promise((resolve) => setTimeout(resolve, (Math.max(wait, 0) + 1) * 1000));
+        // Ready for the next block? (A view at the latest block can lag on a chain that mines only on demand.)
+        try {
+          await timelock.executeBatch.estimateGas(targets, operation.values, operation.payloads, operation.predecessor, operation.salt);
+          operation.state = "ready";
+        } catch {
+          operation.state = await stateOf();
+        }
+      }
+    }
+    if (operation.state === "ready") {
+      const mayExecute =
+        (await timelock.hasRole(EXECUTOR_ROLE, ZeroAddress)) || (await timelock.hasRole(EXECUTOR_ROLE, deployerAddress));
+      if (mayExecute) {
+        await send(
+          `timelock.executeBatch(acceptOwnership x ${targets.length})`,
+          timelock.executeBatch(targets, operation.values, operation.payloads, operation.predecessor, operation.salt),
+        );
+        operation.state = await stateOf();
+      } else {
+        log(`! an executor must now execute ${operation.description} (operation ${operation.id})`);
+      }
+    }
+    if (operation.state === "done") {
+      handedOver = true;
+    } else {
+      if (operation.state !== "unscheduled" && operation.readyAt === undefined) {
+        operation.readyAt = Number(await timelock.getTimestamp(operation.id));
+      }
+      pendingOperations.push(operation);
+      if (operation.state === "waiting") {
+        log(
+          `! ownership is pending: ${operation.description} is scheduled and can be executed from ` +
+            `${new Date(operation.readyAt! * 1000).toISOString()}; run the deploy again then (or let an executor execute it)`,
+        );
+      }
+    }
+  }
+
+  // The deployer's temporary rights end as soon as they have served: proposing once the hand-over is scheduled,
+  // executing once it is done.
+  const scheduled = pendingOperations.every((operation) => operation.state !== "unscheduled");
+  if (timelockRecord.temporaryProposer && scheduled) {
+    for (const [name, role] of [["proposer", PROPOSER_ROLE], ["canceller", CANCELLER_ROLE]] as const) {
+      if (await timelock.hasRole(role, deployerAddress)) {
+        await send(`timelock.renounceRole(${name}, deployer)`, timelock.renounceRole(role, deployerAddress));
+      }
+    }
+  }
+  if (timelockRecord.temporaryExecutor && handedOver && (await timelock.hasRole(EXECUTOR_ROLE, deployerAddress))) {
+    await send("timelock.renounceRole(executor, deployer)", timelock.renounceRole(EXECUTOR_ROLE, deployerAddress));
+  }
+
+  // ---------------------------------------------------------------- the deployment file
+  const implementationOf = (address: string) => upgrades.erc1967.getImplementationAddress(address);
+  for (const pool of Object.values(pools)) pool.pool.implementation = await implementationOf(pool.pool.address);
+  for (const vault of Object.values(vaults)) vault.vault.implementation = await implementationOf(vault.vault.address);
+  oracleRecord.implementation = await implementationOf(oracleRecord.address);
+  const rewardToken = config.tokens[config.rewards.token];
+  const deployment: ProtocolDeployment = {
+    network,
+    chainId,
+    startBlock: progress.startBlock,
+    deployer: deployerAddress,
+    owner: handedOver ? timelockRecord.address : deployerAddress,
+    guardian: config.guardian,
+    tokens: Object.fromEntries(
+      Object.values(config.tokens).map((token) => [
+        token.symbol,
+        { address: token.address, artifact: EXTERNAL_TOKEN_ARTIFACT, decimals: facts.decimals[token.symbol] },
+      ]),
+    ),
+    pools,
+    farming: {
+      flux: { address: rewardToken.address, artifact: EXTERNAL_TOKEN_ARTIFACT },
+      oracle: oracleRecord,
+      feeds: Object.fromEntries(Object.values(config.tokens).map((token) => [token.symbol, token.feed])),
+      uniswapFactory: config.dex.factory,
+      uniswapRouter: config.dex.router,
+      rewardPair: config.rewards.pair,
+      vaults,
+    },
+    updatedAt: new Date().toISOString(),
+    config: config.source,
+    dex: config.dex,
+    timelock: {
+      address: timelockRecord.address,
+      artifact: "FluxTimelock",
+      minDelaySeconds: minDelay,
+      proposers: timelockConfig.proposers,
+      executors: timelockConfig.executors,
+    },
+    pendingOwner: handedOver ? undefined : timelockRecord.address,
+    pendingOperations: pendingOperations.length > 0 ? pendingOperations : undefined,
+    governanceActions: governanceActions.length > 0 ? governanceActions : undefined,
+  };
+  // An upgrade since (scripts/upgrade.ts) may have given a proxy a new implementation contract: keep its ABI.
+  const previousFile = path.join(directory, `${network}.json`);
+  if (fs.existsSync(previousFile)) {
+    const previous = JSON.parse(fs.readFileSync(previousFile, "utf8")) as ProtocolDeployment;
+    const artifacts = new Map<string, string>();
+    for (const pool of Object.values(previous.pools ?? {})) artifacts.set(pool.pool.address, pool.pool.artifact);
+    for (const vault of Object.values(previous.farming?.vaults ?? {})) artifacts.set(vault.vault.address, vault.vault.artifact);
+    if (previous.farming?.oracle) artifacts.set(previous.farming.oracle.address, previous.farming.oracle.artifact);
+    for (const record of [...Object.values(pools).map((pool) => pool.pool), ...Object.values(vaults).map((vault) => vault.vault), oracleRecord]) {
+      record.artifact = artifacts.get(record.address) ?? record.artifact;
+    }
+  }
+  const file = writeDeployment(deployment, directory);
+
+  const transactionsSent = (await ethers.provider.getTransactionCount(deployerAddress)) - countFrom;
+  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0;
+  log(`wrote ${file}`);
+  log(
+    complete
+      ? `done: every contract is owned by the timelock ${timelockRecord.address}`
+      : `not finished: ${pendingOperations.length} timelock operation(s) and ${governanceActions.length} owner call(s) pending (see ${file})`,
+  );
+  return { deployment, file, progressFile, complete, stepsRun, transactionsSent };
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+function debtCaps(vault: VaultConfig, token0: string, token1: string, decimals: Record<string, number>): [bigint, bigint] {
+  const cap = (symbol: string) => toBaseUnits(vault.debtCaps[symbol], decimals[symbol], (1n << 256n) - 1n);
+  return [cap(token0), cap(token1)];
+}
+
+/** Every address an earlier run recorded. */
+function recordedAddresses(steps: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown) => {
+    if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) found.add(value);
+    else if (value && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  visit(steps);
+  return [...found];
+}
+
+interface ChainFacts {
+  decimals: Record<string, number>;
+  /** Each vault's tokens, by symbol, in the pair's order. */
+  vaults: Record<string, { token0: string; token1: string }>;
+}
+
+/** Checks the config against the chain before anything is sent; every problem is reported at once. */
+async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig, log: (line: string) => void): Promise<ChainFacts> {
+  const { provider } = hre.ethers;
+  const problems: string[] = [];
+  const facts: ChainFacts = { decimals: {}, vaults: {} };
+  const contract = (address: string, abi: string[]) => new Contract(address, abi, provider);
+  const hasCode = async (address: string, field: string): Promise<boolean> => {
+    if ((await provider.getCode(address)) !== "0x") return true;
+    problems.push(`${field} (${address}) is not a contract on this chain`);
+    return false;
+  };
+  const read = async <T>(field: string, what: string, call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch {
+      problems.push(`${field} does not answer ${what}: is it the right kind of contract?`);
+      return undefined;
+    }
+  };
+  const now = (await provider.getBlock("latest"))!.timestamp;
+  const symbolOf = new Map(Object.values(config.tokens).map((token) => [token.address.toLowerCase(), token.symbol]));
+
+  for (const token of Object.values(config.tokens)) {
+    const field = `tokens.${token.symbol}`;
+    if (await hasCode(token.address, `${field}.address`)) {
+      const decimals = await read(`${field}.address`, "decimals()", async () => Number(await contract(token.address, ERC20_ABI).decimals()));
+      if (decimals !== undefined) {
+        facts.decimals[token.symbol] = decimals;
+        if (token.decimals !== undefined && token.decimals !== decimals) {
+          problems.push(`${field}.decimals is ${token.decimals}, but the token says ${decimals}`);
+        }
+      }
+    }
+    if (await hasCode(token.feed, `${field}.feed`)) {
+      const round = await read(`${field}.feed`, "latestRoundData()", () => contract(token.feed, FEED_ABI).latestRoundData());
+      if (round) {
+        if (round.answer <= 0n) problems.push(`${field}.feed answers ${round.answer}, and a price must be positive`);
+        else if (Number(round.updatedAt) + token.maxStalenessSeconds < now) {
+          log(
+            `! warning: ${field}.feed last answered ${now - Number(round.updatedAt)} s ago, more than maxStalenessSeconds ` +
+              `(${token.maxStalenessSeconds}); the vaults will refuse its price until it updates`,
+          );
+        }
+      }
+    }
+  }
+
+  const { factory, router } = config.dex;
+  if ((await hasCode(factory, "dex.factory")) && (await hasCode(router, "dex.router"))) {
+    const routerFactory = await read("dex.router", "factory()", async () => String(await contract(router, ROUTER_ABI).factory()));
+    if (routerFactory && routerFactory.toLowerCase() !== factory.toLowerCase()) {
+      problems.push(`dex.router (${router}) belongs to the factory ${routerFactory}, not to dex.factory (${factory})`);
+    }
+  }
+
+  const rewardToken = config.tokens[config.rewards.token];
+  let rewardPairTokens: string[] = [];
+  if (await hasCode(config.rewards.pair, "rewards.pair")) {
+    const pair = contract(config.rewards.pair, PAIR_ABI);
+    const tokens = await read("rewards.pair", "token0() and token1()", async () => [String(await pair.token0()), String(await pair.token1())]);
+    if (tokens) {
+      rewardPairTokens = tokens.map((token) => token.toLowerCase());
+      if (!rewardPairTokens.includes(rewardToken.address.toLowerCase())) {
+        problems.push(`rewards.pair (${config.rewards.pair}) does not trade the reward token ${config.rewards.token} (${rewardToken.address})`);
+      }
+    }
+  }
+
+  for (const vault of Object.values(config.vaults)) {
+    const field = `vaults["${vault.name}"]`;
+    if (await hasCode(vault.pair, `${field}.pair`)) {
+      const pair = contract(vault.pair, PAIR_ABI);
+      const tokens = await read(`${field}.pair`, "token0() and token1()", async () => [String(await pair.token0()), String(await pair.token1())]);
+      if (tokens) {
+        const symbols = tokens.map((token) => symbolOf.get(token.toLowerCase()));
+        symbols.forEach((symbol, index) => {
+          if (!symbol) problems.push(`${field}.pair's token${index} (${tokens[index]}) is not one of the tokens under "tokens"`);
+          else if (!config.pools[symbol]) problems.push(`${field}.pair trades ${symbol}, which has no pool under "pools" to borrow it from`);
+        });
+        if (symbols[0] && symbols[1]) {
+          facts.vaults[vault.name] = { token0: symbols[0], token1: symbols[1] };
+          const capped = Object.keys(vault.debtCaps).sort().join(", ");
+          if (capped !== [...symbols].sort().join(", ")) {
+            problems.push(`${field}.debtCaps names ${capped}, but the pair trades ${symbols[0]} and ${symbols[1]}`);
+          }
+        }
+        const fromFactory = await read("dex.factory", "getPair()", async () => String(await contract(factory, FACTORY_ABI).getPair(tokens[0], tokens[1])));
+        if (fromFactory && fromFactory.toLowerCase() !== vault.pair.toLowerCase()) {
+          problems.push(`${field}.pair (${vault.pair}) is not dex.factory's pair of its tokens (the factory has ${fromFactory})`);
+        }
+        if (rewardPairTokens.length === 2) {
+          const other = rewardPairTokens.find((token) => token !== rewardToken.address.toLowerCase());
+          if (other && !tokens.some((token) => token.toLowerCase() === other)) {
+            problems.push(`rewards.pair sells ${config.rewards.token} for ${symbolOf.get(other) ?? other}, which ${field}'s pair does not hold`);
+          }
+        }
+      }
+    }
+    if (await hasCode(vault.farm, `${field}.farm`)) {
+      const farm = contract(vault.farm, FARM_ABI);
+      const staking = await read(`${field}.farm`, "stakingToken() (is it StakingRewards-compatible?)", async () => String(await farm.stakingToken()));
+      if (staking && staking.toLowerCase() !== vault.pair.toLowerCase()) {
+        problems.push(`${field}.farm (${vault.farm}) stakes ${staking}, not the vault's pair ${vault.pair}`);
+      }
+      const reward = await read(`${field}.farm`, "rewardsToken()", async () => String(await farm.rewardsToken()));
+      if (reward && reward.toLowerCase() !== rewardToken.address.toLowerCase()) {
+        problems.push(`${field}.farm pays ${symbolOf.get(reward.toLowerCase()) ?? reward}, not rewards.token ${config.rewards.token}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new DeployConfigError(`${config.source} (checked against network ${hre.network.name})`, problems);
+  return facts;
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run deploy` and `npm run upgrade` with real command-line options. Hardhat 2's `run` takes no options of its
+ * own, so this turns them into environment variables and runs the Hardhat script:
+ *
+ *   npm run deploy -- --network bsc [--config path/to/config.json] [--fail-after pool:USDT]
+ *   npm run upgrade -- --network bsc --contract StakingRewardsVault (--target USDC-USDT | --proxy 0x...)
+ *                      [--call initializeV2 --args '[7]'] [--constructor-args '[...]']
+ *
+ * package.json: "deploy": "ts-node --transpile-only scripts/ops.ts deploy",
+ *               "upgrade": "ts-node --transpile-only scripts/ops.ts upgrade"
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const COMMANDS: Record<string, { script: string; options: Record<string, string> }> = {
+  deploy: {
+    script: "scripts/deploy.ts",
+    options: { config: "FLUX_DEPLOY_CONFIG", "fail-after": "FLUX_DEPLOY_FAIL_AFTER", "deployments-dir": "FLUX_DEPLOYMENTS_DIR" },
+  },
+  upgrade: {
+    script: "scripts/upgrade.ts",
+    options: {
+      contract: "UPGRADE_CONTRACT",
+      target: "UPGRADE_TARGET",
+      proxy: "UPGRADE_PROXY",
+      call: "UPGRADE_CALL",
+      args: "UPGRADE_CALL_ARGS",
+      "constructor-args": "UPGRADE_CONSTRUCTOR_ARGS",
+      "deployments-dir": "FLUX_DEPLOYMENTS_DIR",
+    },
+  },
+};
+
+function usage(message: string): never {
+  console.error(`${message}\n\nusage:\n  npm run deploy -- --network <name>\n  npm run upgrade -- --network <name> --contract <Name> (--target <pool|vault name> | --proxy <address>)`);
+  process.exit(2);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const spec = COMMANDS[command ?? ""];
+if (!spec) usage(`unknown command "${command ?? ""}"`);
+
+const env = { ...process.env };
+let network: string | undefined;
+for (let index = 0; index < rest.length; index++) {
+  const flag = rest[index];
+  const match = /^--([a-z-]+)(?:=(.*))?$/.exec(flag);
+  if (!match) usage(`unexpected argument "${flag}"`);
+  const name = match[1];
+  const value = match[2] ?? rest[++index];
+  if (value === undefined) usage(`--${name} needs a value`);
+  if (name === "network") network = value;
+  else if (spec.options[name]) env[spec.options[name]] = name === "config" || name === "deployments-dir" ? path.resolve(value) : value;
+  else usage(`unknown option --${name} for ${command}`);
+}
+if (!network) usage("--network is required");
+
+const hardhat = require.resolve("hardhat/internal/cli/bootstrap.js");
+const result = spawnSync(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: "inherit", env });
+process.exit(result.status ?? 1);

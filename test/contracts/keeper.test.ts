@@ -1,0 +1,264 @@
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { AbstractSigner, type Provider, type Signer, type TransactionRequest, type TransactionResponse, type TypedDataDomain, type TypedDataField } from "ethers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { advanceDays, FAR_FUTURE, USDC, vaultStackFixture, WETH, type VaultFixture } from "./vault/fixtures";
+import { moveMarket, reservesOf } from "./vault/market";
+import { usdToFeedAnswer } from "../../scripts/lib/deployVaults";
+import { Keeper, type DecisionLogEntry, type KeeperOptions } from "../../lib/keeper";
+
+/**
+ * On WETH-USDC: Alice at 3x (past the 80% kill factor once WETH falls to $1,350), Bob at 2x and Carol at 1.5x
+ * (both stay healthy). On USDC-USDT: Bob at 3x. Then WETH falls to $1,350.
+ */
+async function marketWithOneUnhealthyPosition() {
+  const fixture = await loadFixture(vaultStackFixture);
+  const { volatile, stable, alice, bob, carol } = fixture;
+  const wethIsToken0 = volatile.token0Symbol === "WETH";
+  const openWeth = async (farmer: Signer, borrowedUsdc: bigint) => {
+    await volatile.vault.connect(farmer).open({
+      amount0: wethIsToken0 ? WETH(1) : 0n,
+      amount1: wethIsToken0 ? 0n : WETH(1),
+      borrow0: wethIsToken0 ? 0n : borrowedUsdc,
+      borrow1: wethIsToken0 ? borrowedUsdc : 0n,
+      minLp: 0,
+      deadline: FAR_FUTURE,
+    });
+    return volatile.vault.lastPositionId();
+  };
+  const unhealthyId = await openWeth(alice, USDC(4_000));
+  const healthyIds = [await openWeth(bob, USDC(2_000)), await openWeth(carol, USDC(1_000))];
+  await stable.vault.connect(bob).open({ amount0: USDC(1_000), amount1: 0, borrow0: 0, borrow1: USDC(2_000), minLp: 0, deadline: FAR_FUTURE });
+  const stableId = await stable.vault.lastPositionId();
+
+  if (wethIsToken0) await moveMarket(fixture, volatile, 1_350, 1);
+  else await moveMarket(fixture, volatile, 1, 1_350);
+  expect((await volatile.vault.positionView(unhealthyId)).liquidatable).to.equal(true);
+  for (const id of healthyIds) expect((await volatile.vault.positionView(id)).liquidatable).to.equal(false);
+  return { ...fixture, unhealthyId, healthyIds, stableId };
+}
+
+/** Sets the FLUX feed to the FLUX-USDC pair's price. */
+async function pointFluxFeedAtPair(fixture: VaultFixture) {
+  const pair = fixture.farming.fluxPair;
+  const [reserve0, reserve1] = await reservesOf(pair);
+  const fluxIsToken0 = String(await pair.token0()).toLowerCase() === fixture.deployment.tokens.FLUX.address.toLowerCase();
+  const [flux, usdc] = fluxIsToken0 ? [reserve0, reserve1] : [reserve1, reserve0];
+  await fixture.farming.feeds.FLUX.setAnswer(usdToFeedAnswer(Number(usdc) / 1e6 / (Number(flux) / 1e18)));
+}
+
+/** A keeper signing as the fixture's liquidator, recording its decision lines instead of printing them. */
+function keeperFor(fixture: VaultFixture, options: Partial<KeeperOptions> = {}, signer: Signer = fixture.liquidator) {
+  const entries: DecisionLogEntry[] = [];
+  const keeper = new Keeper(signer, fixture.deployment, {
+    scanPageSize: 2,
+    // A harvest costs about $1 of gas here: only a few hours of rewards are worth 1000 times that.
+    harvestMarginMultiplier: 1_000,
+    maxHarvestIntervalSeconds: 86_400,
+    retry: { attempts: 3, baseDelayMs: 1 },
+    log: (entry) => entries.push({ time: new Date().toISOString(), ...entry }),
+    ...options,
+  });
+  return { keeper, entries };
+}
+
+/** pages per vault plus its lastPositionId call: WETH-USDC has 3 positions (2 pages of 2), USDC-USDT 1 (1 page). */
+const EXPECTED_SCAN_CALLS = 1 + Math.ceil(3 / 2) + 1 + Math.ceil(1 / 2);
+
+const nonceOf = (fixture: VaultFixture) => ethers.provider.getTransactionCount(fixture.liquidator.address);
+
+async function liquidationsOf(fixture: VaultFixture) {
+  return fixture.volatile.vault.queryFilter(fixture.volatile.vault.filters.PositionLiquidated());
+}
+
+/**
+ * A signer whose connection drops around sends: `before` sends fail without reaching the node, `after` sends reach
+ * the node (and are mined) but the caller sees the error, as when a connection drops before the answer arrives.
+ */
+class FlakySigner extends AbstractSigner {
+  constructor(
+    private readonly inner: Signer,
+    private readonly failures: { before: number; after: number },
+  ) {
+    super(inner.provider);
+  }
+  getAddress(): Promise<string> {
+    return this.inner.getAddress();
+  }
+  connect(_provider: Provider | null): Signer {
+    throw new Error("A flaky signer stays on its provider");
+  }
+  signTransaction(tx: TransactionRequest): Promise<string> {
+    return this.inner.signTransaction(tx);
+  }
+  signMessage(message: string | Uint8Array): Promise<string> {
+    return this.inner.signMessage(message);
+  }
+  signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
+    return this.inner.signTypedData(domain, types, value);
+  }
+  async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
+    if (this.failures.before > 0) {
+      this.failures.before -= 1;
+      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "NETWORK_ERROR" });
+    }
+    const response = await this.inner.sendTransaction(tx);
+    if (this.failures.after > 0) {
+      this.failures.after -= 1;
+      throw Object.assign(new Error("socket hang up"), { code: "NETWORK_ERROR" });
+    }
+    return response;
+  }
+}
+
+describe("keeper", () => {
+  it("in a dry run simulates and logs what it would do, and sends nothing", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const { keeper, entries } = keeperFor(fixture, { dryRun: true });
+    const nonceBefore = await nonceOf(fixture);
+
+    const summary = await keeper.runOnce();
+
+    expect(summary).to.include({ positionsScanned: 4, liquidatable: 1, liquidated: 0, harvested: 0, failed: 0 });
+    expect(summary.scanRpcCalls).to.equal(EXPECTED_SCAN_CALLS);
+    expect(await nonceOf(fixture)).to.equal(nonceBefore);
+    const view = await fixture.volatile.vault.positionView(fixture.unhealthyId);
+    expect(view.liquidatable).to.equal(true);
+    expect(view.lpAmount).to.be.greaterThan(0n);
+    const wouldLiquidate = entries.filter((entry) => entry.action === "would-liquidate");
+    expect(wouldLiquidate).to.have.length(1);
+    expect(wouldLiquidate[0]).to.include({ vault: "WETH-USDC", positionId: fixture.unhealthyId.toString() });
+    expect(Number(wouldLiquidate[0].numbers!.gasEstimate)).to.be.greaterThan(100_000);
+  });
+
+  it("liquidates exactly the unhealthy position, harvests when due, and never sends twice", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const { volatile, stable, liquidator } = fixture;
+    const { keeper, entries } = keeperFor(fixture);
+    const healthyBefore = await Promise.all(fixture.healthyIds.map((id) => volatile.vault.positionView(id)));
+    const stableBefore = await stable.vault.positionView(fixture.stableId);
+    const nonceBefore = await nonceOf(fixture);
+
+    const first = await keeper.runOnce();
+    expect(first).to.include({ positionsScanned: 4, liquidatable: 1, liquidated: 1, harvested: 0, failed: 0 });
+    expect(first.scanRpcCalls).to.equal(EXPECTED_SCAN_CALLS);
+    const liquidations = await liquidationsOf(fixture);
+    expect(liquidations).to.have.length(1);
+    expect(liquidations[0].args.positionId).to.equal(fixture.unhealthyId);
+    expect(liquidations[0].args.liquidator).to.equal(liquidator.address);
+    expect(await nonceOf(fixture)).to.equal(nonceBefore + 1);
+    // The healthy positions are untouched.
+    for (const [index, id] of fixture.healthyIds.entries()) {
+      const after = await volatile.vault.positionView(id);
+      expect(after.lpAmount).to.equal(healthyBefore[index].lpAmount);
+      expect(after.liquidatable).to.equal(false);
+    }
+    expect((await stable.vault.positionView(fixture.stableId)).lpAmount).to.equal(stableBefore.lpAmount);
+    const liquidated = entries.find((entry) => entry.action === "liquidate")!;
+    expect(liquidated).to.include({ vault: "WETH-USDC", positionId: fixture.unhealthyId.toString(), txHash: liquidations[0].transactionHash });
+    const notDue = entries.filter((entry) => entry.action === "skip-harvest");
+    expect(notDue.map((entry) => entry.reason)).to.deep.equal([
+      "pending rewards are not yet worth the gas cost times the margin",
+      "pending rewards are not yet worth the gas cost times the margin",
+    ]);
+
+    // A day of rewards (about 8,300 FLUX, $4,100, per vault) is worth far more than 1000 x the gas: harvest both.
+    await advanceDays(fixture, 1);
+    const totalLpBefore = (await stable.vault.totals()).totalLp;
+    const second = await keeper.runOnce();
+    expect(second).to.include({ liquidatable: 0, liquidated: 0, harvested: 2, failed: 0 });
+    for (const deployed of [stable, volatile]) {
+      const harvests = await deployed.vault.queryFilter(deployed.vault.filters.Harvested());
+      expect(harvests).to.have.length(1);
+      expect(harvests[0].args.caller).to.equal(liquidator.address);
+    }
+    expect((await stable.vault.totals()).totalLp).to.be.greaterThan(totalLpBefore);
+
+    // Right after: nothing is due and nothing is liquidatable, so nothing is sent.
+    const nonceAfterHarvest = await nonceOf(fixture);
+    const third = await keeper.runOnce();
+    expect(third).to.include({ liquidated: 0, harvested: 0, wouldSend: 0, failed: 0 });
+    expect(await nonceOf(fixture)).to.equal(nonceAfterHarvest);
+
+    // A restarted keeper finds the last harvest in the vaults' events: a minute later nothing is due (were it
+    // counting from the deployment instead, the one-day maximum interval would make it harvest).
+    await time.increase(60);
+    // The two harvests sold FLUX into its pair; arbitrage and the feed follow, or every harvest would now exceed
+    // the 3% slippage guard (the keeper rightly skips those: its simulation reverts).
+    await pointFluxFeedAtPair(fixture);
+    const restarted = keeperFor(fixture);
+    const afterRestart = await restarted.keeper.runOnce();
+    expect(afterRestart).to.include({ liquidated: 0, harvested: 0, failed: 0 });
+    expect(await nonceOf(fixture)).to.equal(nonceAfterHarvest);
+    const decisions = restarted.entries.filter((entry) => entry.action === "skip-harvest");
+    expect(decisions).to.have.length(2);
+    for (const entry of decisions) {
+      expect(entry.reason).to.equal("pending rewards are not yet worth the gas cost times the margin");
+      expect(Number(entry.numbers!.secondsSinceLastHarvest)).to.be.within(60, 600);
+    }
+    expect(await liquidationsOf(fixture)).to.have.length(1);
+  });
+
+  it("reports the scan's RPC calls as the node saw them: one per vault plus one per page", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const { keeper } = keeperFor(fixture, { scanPageSize: 2, scanConcurrency: 1 });
+    const node = hre.network.provider as { send: (method: string, params?: unknown[]) => Promise<unknown> };
+    const send = node.send;
+    const seen: string[] = [];
+    node.send = function (method: string, params?: unknown[]) {
+      seen.push(method);
+      return send.call(this, method, params);
+    };
+    let scan;
+    try {
+      scan = await keeper.scanPositions();
+    } finally {
+      node.send = send;
+    }
+    expect(scan.positionsScanned).to.equal(4);
+    expect(scan.rpcCalls).to.equal(EXPECTED_SCAN_CALLS);
+    expect(seen).to.deep.equal(Array(EXPECTED_SCAN_CALLS).fill("eth_call"));
+  });
+
+  it("skips, with the reason, a liquidation whose simulation reverts", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const { keeper, entries } = keeperFor(fixture);
+    const nonceBefore = await nonceOf(fixture);
+    const outcome = await keeper.tryLiquidate("WETH-USDC", fixture.healthyIds[0]);
+    expect(outcome).to.equal("skipped");
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.include({ action: "skip-liquidation", positionId: fixture.healthyIds[0].toString() });
+    expect(entries[0].reason).to.match(/^simulation reverted: PositionHealthy\(\d+, \d+, 8000\)$/);
+    expect(await nonceOf(fixture)).to.equal(nonceBefore);
+  });
+
+  it("does not send again when a send's outcome is unknown but the node took it", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const flaky = new FlakySigner(fixture.liquidator, { before: 0, after: 1 });
+    const { keeper, entries } = keeperFor(fixture, { harvestMarginMultiplier: 1e9 }, flaky);
+    const nonceBefore = await nonceOf(fixture);
+
+    const first = await keeper.runOnce();
+    // The liquidation went out once; the keeper could not confirm it, said so, and did not repeat it.
+    expect(first).to.include({ liquidated: 0, failed: 1 });
+    expect(entries.find((entry) => entry.action === "error")!.reason).to.match(/took nonce \d+: not sending again/);
+    expect(await nonceOf(fixture)).to.equal(nonceBefore + 1);
+    expect(await liquidationsOf(fixture)).to.have.length(1);
+
+    // The next pass sees the position gone and sends nothing.
+    const second = await keeper.runOnce();
+    expect(second).to.include({ liquidatable: 0, liquidated: 0, failed: 0 });
+    expect(await nonceOf(fixture)).to.equal(nonceBefore + 1);
+  });
+
+  it("simulates again and sends once when a send certainly did not reach the node", async () => {
+    const fixture = await marketWithOneUnhealthyPosition();
+    const flaky = new FlakySigner(fixture.liquidator, { before: 1, after: 0 });
+    const { keeper } = keeperFor(fixture, { harvestMarginMultiplier: 1e9 }, flaky);
+    const nonceBefore = await nonceOf(fixture);
+    const summary = await keeper.runOnce();
+    expect(summary).to.include({ liquidated: 1, failed: 0 });
+    expect(await nonceOf(fixture)).to.equal(nonceBefore + 1);
+    expect(await liquidationsOf(fixture)).to.have.length(1);
+  });
+});

@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import { parseUnits } from "ethers";
+import { DeployConfigError, loadDeployConfig, parseDeployConfig } from "../../../lib/deployConfig";
+import { STABLECOIN_RATE_MODEL } from "../../../lib/pools";
+import { STABLE_VAULT_RISK } from "../../../lib/vaults";
+
+const DIRECTORY = path.resolve(__dirname, "../../../config/networks");
+const rehearsal = () => JSON.parse(fs.readFileSync(path.join(DIRECTORY, "rehearsal.json"), "utf8"));
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseDeployConfig(raw, "test.json");
+  } catch (error) {
+    if (error instanceof DeployConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("deployment config (lib/deployConfig.ts)", () => {
+  it("loads every committed config, the documented example included", () => {
+    const files = fs.readdirSync(DIRECTORY).filter((file) => file.endsWith(".json"));
+    expect(files).to.include.members(["rehearsal.json", "polygon.example.json"]);
+    for (const file of files) {
+      const config = loadDeployConfig(file.replace(/\.json$/, ""), DIRECTORY);
+      expect(Object.keys(config.vaults).length, file).to.be.greaterThan(0);
+    }
+    const example = loadDeployConfig("polygon.example", DIRECTORY);
+    expect(example.timelock.minDelaySeconds).to.equal(172_800);
+    expect(example.pools.USDC.rateModel).to.deep.equal(STABLECOIN_RATE_MODEL);
+    expect(example.vaults["USDC-USDT"].risk).to.deep.equal(STABLE_VAULT_RISK);
+  });
+
+  it("turns presets, percents, leverage and amounts into the contracts' units", () => {
+    const config = loadDeployConfig("rehearsal", DIRECTORY);
+    expect(config.pools.WETH.rateModel).to.deep.equal({
+      baseRatePerYear: parseUnits("0.01", 18),
+      rateAtOptimalPerYear: parseUnits("0.08", 18),
+      rateAtFullPerYear: parseUnits("1.5", 18),
+      optimalUtilization: parseUnits("0.8", 18),
+    });
+    expect(config.pools.USDT.reserveFactorBps).to.equal(1_000); // the default
+    expect(config.vaults["WETH-USDC"].risk.maxLeverageWad).to.equal(parseUnits("3", 18));
+    expect(config.vaults["WETH-USDC"].debtCaps.USDC).to.deep.equal({ unlimited: true });
+    expect(config.vaults["WETH-USDC"].creditLimits.USDC).to.deep.equal({ unlimited: false, wholeTokens: "500000" });
+    // Credit limits default to the debt caps.
+    expect(config.vaults["USDC-USDT"].creditLimits).to.deep.equal(config.vaults["USDC-USDT"].debtCaps);
+  });
+
+  it("refuses a config with mistakes, naming every bad field in words", () => {
+    const raw = rehearsal();
+    raw.guardian = "0x70997970C51812dc3A010C7d01b50e0d17dc79c8"; // a broken checksum
+    raw.tokens.WETH.maxStalenessSeconds = 5;
+    raw.pools.USDT.rateModel = { baseRatePercent: 5, rateAtOptimalPercent: 4, rateAtFullPercent: 60, optimalUtilizationPercent: 100 };
+    raw.vaults["USDC-USDT"].risk = { ...raw.vaults["WETH-USDC"].risk, killFactorBps: 6_000 };
+    raw.vaults["WETH-USDC"].debtCaps = { WETH: "lots", DAI: "1" };
+    raw.vaults["WETH-USDC"].farms = raw.vaults["WETH-USDC"].farm;
+    delete raw.vaults["WETH-USDC"].farm;
+    raw.rewards.token = "CAKE";
+    raw.timelock.executors = [];
+
+    expect(problemsOf(raw)).to.have.members([
+      'guardian must be an address (0x followed by 40 hex digits, with a valid checksum if mixed-case), got "0x70997970C51812dc3A010C7d01b50e0d17dc79c8"',
+      "tokens.WETH.maxStalenessSeconds must be between 60 and 4294967295, got 5",
+      'rewards.token must be the symbol of a token under "tokens" (USDC, USDT, WETH, FLUX), got "CAKE"',
+      "pools.USDT.rateModel.optimalUtilizationPercent must be strictly between 0 and 100",
+      "pools.USDT.rateModel.baseRatePercent must not be above rateAtOptimalPercent (rates may not fall as utilization rises)",
+      'vaults["USDC-USDT"].risk.killFactorBps (6000) must be above workFactorBps (7000)',
+      'vaults["WETH-USDC"].farms is not a known setting (expected one of: pair, farm, risk, debtCaps, creditLimits)',
+      'vaults["WETH-USDC"].debtCaps.WETH must be an amount in whole tokens ("2500000", "0.5") or "unlimited", got "lots"',
+      'vaults["WETH-USDC"].debtCaps.DAI names a token not under "tokens" (USDC, USDT, WETH, FLUX)',
+      'vaults["WETH-USDC"].creditLimits.USDC names a token that is not one of the vault\'s (its debtCaps keys)',
+      'vaults["WETH-USDC"].farm (the existing StakingRewards-compatible farm) is missing (an address, 0x followed by 40 hex digits)',
+      "timelock.executors must name at least one executor (the zero address lets anyone execute)",
+    ]);
+  });
+
+  it("says which file is missing and how to start one", () => {
+    expect(() => loadDeployConfig("nowhere", DIRECTORY)).to.throw(/nowhere\.json does not exist\. Copy config\/networks\/polygon\.example\.json/);
+  });
+});

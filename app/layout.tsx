@@ -14,6 +14,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <a href="/" className="brand">Flux V2</a>
           <nav>
             <a href="/lend">Lend</a>
+            <a href="/farms">Farms</a>
           </nav>
         </header>
         <main>{children}</main>

@@ -1,5 +1,8 @@
 import { readPools } from "./pools";
+import { readRateModels } from "./rateModels";
+import { RateCurve } from "./RateCurve";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
+import { interestRateCurve } from "../../lib/rateCurve";
 
 export const dynamic = "force-dynamic";
 
@@ -8,8 +11,9 @@ const RPC_URL = process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545";
 
 export default async function LendPage() {
   let pools;
+  let rateModels;
   try {
-    pools = await readPools(NETWORK, RPC_URL);
+    [pools, rateModels] = await Promise.all([readPools(NETWORK, RPC_URL), readRateModels(NETWORK, RPC_URL)]);
   } catch (error) {
     return (
       <section>
@@ -54,6 +58,36 @@ export default async function LendPage() {
             ))}
           </tbody>
         </table>
+      </div>
+
+      <h2>Interest rate curves</h2>
+      <p>
+        Each pool&apos;s rate follows its own kinked model: it rises gently up to the optimal utilization and steeply
+        beyond it, so lenders can always withdraw. Lenders earn the borrow rate x utilization x (1 - reserve factor).
+      </p>
+      <div className="card-grid">
+        {pools.map((pool) => {
+          const rateModel = rateModels.find((candidate) => candidate.poolAddress === pool.address);
+          if (!rateModel) return null;
+          const optimalUtilization = Number(rateModel.parameters.optimalUtilization) / 1e18;
+          return (
+            <article key={pool.address} className="card">
+              <h3>f{pool.symbol}</h3>
+              <p className="muted">
+                {formatPercent(Number(rateModel.parameters.baseRatePerYear) / 1e18)} at 0%,{" "}
+                {formatPercent(Number(rateModel.parameters.rateAtOptimalPerYear) / 1e18)} at{" "}
+                {formatPercent(optimalUtilization, 0)}, {formatPercent(Number(rateModel.parameters.rateAtFullPerYear) / 1e18)} at
+                100%; reserve factor {formatPercent(Number(rateModel.reserveFactorBps) / 10_000, 0)}.
+              </p>
+              <RateCurve
+                symbol={pool.symbol}
+                points={interestRateCurve(rateModel.parameters, rateModel.reserveFactorBps)}
+                currentUtilization={pool.utilization}
+                optimalUtilization={optimalUtilization}
+              />
+            </article>
+          );
+        })}
       </div>
     </section>
   );

@@ -12,7 +12,14 @@ export function formatTokenAmount(amount: bigint, decimals: number, maximumFract
   return `${negative ? "-" : ""}${wholeText}${fractionDigits ? `.${fractionDigits}` : ""}`;
 }
 
-/** A fraction (0.0523) as a percentage ("5.23%"). */
+/** Beyond this (1,000,000%) a percentage stops meaning anything to a reader; compounding tiny pools gets there. */
+const LARGEST_READABLE_PERCENT = 1_000_000;
+
+/** A fraction (0.0523) as a percentage ("5.23%"), with thousands separators ("25,115.52%"). */
 export function formatPercent(fraction: number, fractionDigits = 2): string {
-  return `${(fraction * 100).toFixed(fractionDigits)}%`;
+  const percent = fraction * 100;
+  if (!Number.isFinite(percent) || Math.abs(percent) > LARGEST_READABLE_PERCENT) {
+    return `${percent < 0 ? "< -" : "> "}${LARGEST_READABLE_PERCENT.toLocaleString("en-US")}%`;
+  }
+  return `${percent.toLocaleString("en-US", { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })}%`;
 }

@@ -58,7 +58,7 @@ export function LeverageCalculator({ vaultName, yieldApr, borrowApr, maxLeverage
         <div>
           <dt>Net APY</dt>
           {/* Daily compounding of a rate in the thousands of percent overflows a float; say so rather than print Infinity. */}
-          <dd className="headline">{Number.isFinite(netApy) ? formatPercent(netApy) : "too high to compound"}</dd>
+          <dd className="headline">{formatPercent(netApy)}</dd>
         </div>
       </dl>
     </div>

@@ -1,11 +1,10 @@
 import { readVaults, type VaultOverview } from "./vaults";
 import { LeverageCalculator } from "./LeverageCalculator";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
+import { ChainReadError, NETWORK, RPC_URL } from "../chain";
 
 export const dynamic = "force-dynamic";
 
-const NETWORK = process.env.FLUX_NETWORK ?? "localhost";
-const RPC_URL = process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545";
 
 /** A rate that may be undefined (a farm with nothing staked) as a percentage or a dash, never a made-up 0%. */
 function formatOptionalPercent(fraction: number | null): string {
@@ -17,15 +16,7 @@ export default async function FarmsPage() {
   try {
     vaults = await readVaults(NETWORK, RPC_URL);
   } catch (error) {
-    return (
-      <section>
-        <h1>Farms</h1>
-        <p className="notice">
-          The vaults could not be read from {RPC_URL} ({NETWORK}): {error instanceof Error ? error.message : String(error)}.
-          Is the chain running? <code>npm start</code> brings up the local stack.
-        </p>
-      </section>
-    );
+    return <ChainReadError title="Farms" what="vaults" error={error} />;
   }
   if (vaults.length === 0) {
     return (

@@ -3,11 +3,10 @@ import { readRateModels } from "./rateModels";
 import { RateCurve } from "./RateCurve";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
 import { interestRateCurve } from "../../lib/rateCurve";
+import { ChainReadError, NETWORK, RPC_URL } from "../chain";
 
 export const dynamic = "force-dynamic";
 
-const NETWORK = process.env.FLUX_NETWORK ?? "localhost";
-const RPC_URL = process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545";
 
 export default async function LendPage() {
   let pools;
@@ -15,15 +14,7 @@ export default async function LendPage() {
   try {
     [pools, rateModels] = await Promise.all([readPools(NETWORK, RPC_URL), readRateModels(NETWORK, RPC_URL)]);
   } catch (error) {
-    return (
-      <section>
-        <h1>Lend</h1>
-        <p className="notice">
-          The pools could not be read from {RPC_URL} ({NETWORK}): {error instanceof Error ? error.message : String(error)}.
-          Is the chain running? <code>npm start</code> brings up the local stack.
-        </p>
-      </section>
-    );
+    return <ChainReadError title="Lend" what="pools" error={error} />;
   }
   return (
     <section>

@@ -69,22 +69,30 @@ async function waitFor(check: () => Promise<boolean>) {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
-function stopAll(exitCode: number): never {
-  for (const child of children) {
-    if (child.exitCode === null && child.pid) {
+/** Stops every child's process group, waits for them to exit (killing any still there after 10 s), then exits. */
+let stopping = false;
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const running = children.filter((child) => child.exitCode === null && child.signalCode === null && child.pid);
+    const signal = (child: ChildProcess, name: NodeJS.Signals) => {
       try {
-        process.kill(-child.pid, "SIGTERM");
+        process.kill(-child.pid!, name);
       } catch {
         // already gone
       }
-    }
+    };
+    for (const child of running) signal(child, "SIGTERM");
+    const deadline = setTimeout(() => running.forEach((child) => signal(child, "SIGKILL")), 10_000);
+    await Promise.all(running.map((child) => (child.exitCode === null && child.signalCode === null ? exited(child) : 0)));
+    clearTimeout(deadline);
   }
   process.exit(exitCode);
 }
 
 async function main() {
-  process.on("SIGINT", () => (log("stopping"), stopAll(0)));
-  process.on("SIGTERM", () => stopAll(0));
+  process.on("SIGINT", () => (log("stopping"), void stopAll(0)));
+  process.on("SIGTERM", () => void stopAll(0));
 
   for (const [url, check] of [[RPC_URL, rpcAnswers], [APP_URL, () => answers(APP_URL)]] as const) {
     if (await check()) throw new Error(`Something already answers on ${url}. Stop it (or the earlier npm start) and try again.`);
@@ -97,8 +105,9 @@ async function main() {
   log(`starting the Hardhat chain on ${RPC_URL}`);
   const chain = run("chain", "hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { prefixOutput: false });
   chain.once("exit", (code) => {
+    if (stopping) return;
     log(`the chain stopped (exit ${code})`);
-    stopAll(1);
+    void stopAll(1);
   });
   await waitFor(rpcAnswers);
   log("chain ready (chain id 31337)");
@@ -118,8 +127,9 @@ async function main() {
   log("starting the web app");
   const app = run("app", "next", ["dev", "--port", "3000"], { prefixOutput: false });
   app.once("exit", (code) => {
+    if (stopping) return;
     log(`the web app stopped (exit ${code})`);
-    stopAll(1);
+    void stopAll(1);
   });
   // The first request compiles the page; wait until the lend page renders with data from the chain.
   await waitFor(() => answers(`${APP_URL}/lend`));
@@ -129,5 +139,5 @@ async function main() {
 
 main().catch((error) => {
   console.error(`[start] ${error instanceof Error ? error.message : error}`);
-  stopAll(1);
+  void stopAll(1);
 });

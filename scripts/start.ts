@@ -22,14 +22,22 @@ function log(line: string) {
   console.log(`[start ${seconds}s] ${line}`);
 }
 
+/**
+ * The children's environment. The local stack is a development environment: a NODE_ENV inherited from a test runner
+ * ("test") would make `next dev` rewrite tsconfig.json. Next would also rewrite package-lock.json on start when it
+ * thinks platform packages are missing.
+ */
+function childEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_ENV: "development", NEXT_IGNORE_INCORRECT_LOCKFILE: "1", NEXT_TELEMETRY_DISABLED: "1" };
+}
+
 /** Starts a child in its own process group, so stopping it also stops whatever it spawned. */
 function run(name: string, command: string, args: string[], options: { prefixOutput: boolean }): ChildProcess {
   const child = spawn(path.join(BIN, command), args, {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    // Next would otherwise rewrite package-lock.json on start when it thinks platform packages are missing.
-    env: { ...process.env, NEXT_IGNORE_INCORRECT_LOCKFILE: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    env: childEnvironment(),
   });
   children.push(child);
   const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) => {

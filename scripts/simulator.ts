@@ -6,12 +6,12 @@
  *   ts-node --transpile-only scripts/simulator.ts [--interval SECONDS] [--once]
  */
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import UniswapV2Pair from "@uniswap/v2-core/build/UniswapV2Pair.json";
 import UniswapV2Router02 from "@uniswap/v2-periphery/build/UniswapV2Router02.json";
 import { readDeployment, type Deployment } from "../lib/deployments";
 import { arbitrageSwap } from "../lib/vaultMath";
-import { FaucetToken__factory, FluxToken__factory, SettableAggregator__factory } from "../typechain-types";
+import { FaucetToken__factory, SettableAggregator__factory } from "../typechain-types";
+import { fundFromLocalSources } from "./lib/localFunds";
 
 /** Hardhat's account #0: the local deployer, owner of the simulated feeds. Public knowledge; local chains only. */
 const LOCAL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -90,21 +90,8 @@ export class MarketSimulator {
 
   /** Tops the simulator's balance up from the faucet, WETH9 or the FLUX minter. */
   private async fund(symbol: string, token: string, amount: bigint): Promise<void> {
-    const owner = await this.signer.getAddress();
-    const balance = await FaucetToken__factory.connect(token, this.signer).balanceOf(owner);
-    if (balance >= amount) return;
-    const missing = amount - balance;
-    if (symbol === "WETH") {
-      await (await new Contract(token, WETH9.abi, this.signer).deposit({ value: missing })).wait();
-    } else if (symbol === "FLUX") {
-      await (await FluxToken__factory.connect(token, this.signer).mint(owner, missing)).wait();
-    } else {
-      const faucet = FaucetToken__factory.connect(token, this.signer);
-      const limit = await faucet.faucetLimit();
-      for (let left = missing; left > 0n; left -= left < limit ? left : limit) {
-        await (await faucet.faucet(left < limit ? left : limit)).wait();
-      }
-    }
+    const balance = await FaucetToken__factory.connect(token, this.signer).balanceOf(await this.signer.getAddress());
+    if (balance < amount) await fundFromLocalSources(this.deployment, symbol, this.signer, amount - balance);
   }
 
   private symbolOf(address: string): string {

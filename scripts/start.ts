@@ -1,7 +1,7 @@
 /**
  * npm start: the local stack on one machine.
  *   1. an embedded Hardhat chain on 127.0.0.1:8545 (chain id 31337)
- *   2. the deployment: test tokens, rate models and core pools, seeded with lender deposits
+ *   2. the deployment: test tokens, seeded pools, oracle and feeds, Uniswap pairs, farms and vaults
  *   3. the market simulator: a gentle random walk on the price feeds, with arbitrage so each pair follows
  *   4. the keeper: harvests when worth it, liquidates past the kill factor (one JSON line per decision)
  *   5. the web app on http://localhost:3000, printed last once it answers

@@ -1,5 +1,4 @@
 import { readPools } from "./pools";
-import { readRateModels } from "./rateModels";
 import { RateCurve } from "./RateCurve";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
 import { interestRateCurve } from "../../lib/rateCurve";
@@ -10,9 +9,8 @@ export const dynamic = "force-dynamic";
 
 export default async function LendPage() {
   let pools;
-  let rateModels;
   try {
-    [pools, rateModels] = await Promise.all([readPools(NETWORK, RPC_URL), readRateModels(NETWORK, RPC_URL)]);
+    pools = await readPools(NETWORK, RPC_URL);
   } catch (error) {
     return <ChainReadError title="Lend" what="pools" error={error} />;
   }
@@ -58,21 +56,20 @@ export default async function LendPage() {
       </p>
       <div className="card-grid">
         {pools.map((pool) => {
-          const rateModel = rateModels.find((candidate) => candidate.poolAddress === pool.address);
-          if (!rateModel) return null;
-          const optimalUtilization = Number(rateModel.parameters.optimalUtilization) / 1e18;
+          const rateModel = pool.rateModel;
+          const optimalUtilization = Number(rateModel.optimalUtilization) / 1e18;
           return (
             <article key={pool.address} className="card">
               <h3>f{pool.symbol}</h3>
               <p className="muted">
-                {formatPercent(Number(rateModel.parameters.baseRatePerYear) / 1e18)} at 0%,{" "}
-                {formatPercent(Number(rateModel.parameters.rateAtOptimalPerYear) / 1e18)} at{" "}
-                {formatPercent(optimalUtilization, 0)}, {formatPercent(Number(rateModel.parameters.rateAtFullPerYear) / 1e18)} at
-                100%; reserve factor {formatPercent(Number(rateModel.reserveFactorBps) / 10_000, 0)}.
+                {formatPercent(Number(rateModel.baseRatePerYear) / 1e18)} at 0%,{" "}
+                {formatPercent(Number(rateModel.rateAtOptimalPerYear) / 1e18)} at{" "}
+                {formatPercent(optimalUtilization, 0)}, {formatPercent(Number(rateModel.rateAtFullPerYear) / 1e18)} at
+                100%; reserve factor {formatPercent(Number(pool.reserveFactorBps) / 10_000, 0)}.
               </p>
               <RateCurve
                 symbol={pool.symbol}
-                points={interestRateCurve(rateModel.parameters, rateModel.reserveFactorBps)}
+                points={interestRateCurve(rateModel, pool.reserveFactorBps)}
                 currentUtilization={pool.utilization}
                 optimalUtilization={optimalUtilization}
               />

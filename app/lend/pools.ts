@@ -1,7 +1,7 @@
 import { JsonRpcProvider } from "ethers";
 import { readDeployment } from "../../lib/deployments";
-import { LendingPool__factory } from "../../lib/contracts";
-import { ratePerSecondToApr, ratePerSecondToApy } from "../../lib/math";
+import { KinkedRateModel__factory, LendingPool__factory } from "../../lib/contracts";
+import { ratePerSecondToApr, ratePerSecondToApy, type KinkedRateParameters } from "../../lib/math";
 
 export interface PoolOverview {
   symbol: string;
@@ -15,6 +15,9 @@ export interface PoolOverview {
   borrowApr: number;
   supplyApy: number;
   exchangeRate: bigint;
+  /** The pool's rate model now (read through configuration(): an admin can swap it after deployment). */
+  rateModel: KinkedRateParameters;
+  reserveFactorBps: bigint;
 }
 
 /** Reads every core pool of a deployment over plain JSON-RPC (no wallet needed). */
@@ -24,15 +27,24 @@ export async function readPools(network: string, rpcUrl: string): Promise<PoolOv
   return Promise.all(
     Object.values(deployment.pools).map(async (record) => {
       const pool = LendingPool__factory.connect(record.pool.address, provider);
-      const [totalAssets, totalBorrows, cash, reserves, utilization, borrowRate, supplyRate, exchangeRate] = await Promise.all([
-        pool.totalAssets(),
-        pool.totalBorrows(),
-        pool.cash(),
-        pool.reserves(),
-        pool.utilization(),
-        pool.borrowRatePerSecond(),
-        pool.supplyRatePerSecond(),
-        pool.exchangeRate(),
+      const [totalAssets, totalBorrows, cash, reserves, utilization, borrowRate, supplyRate, exchangeRate, configuration] =
+        await Promise.all([
+          pool.totalAssets(),
+          pool.totalBorrows(),
+          pool.cash(),
+          pool.reserves(),
+          pool.utilization(),
+          pool.borrowRatePerSecond(),
+          pool.supplyRatePerSecond(),
+          pool.exchangeRate(),
+          pool.configuration(),
+        ]);
+      const model = KinkedRateModel__factory.connect(configuration.interestRateModel, provider);
+      const [baseRatePerYear, rateAtOptimalPerYear, rateAtFullPerYear, optimalUtilization] = await Promise.all([
+        model.baseRatePerYear(),
+        model.rateAtOptimalPerYear(),
+        model.rateAtFullPerYear(),
+        model.optimalUtilization(),
       ]);
       return {
         symbol: record.symbol,
@@ -46,6 +58,8 @@ export async function readPools(network: string, rpcUrl: string): Promise<PoolOv
         borrowApr: ratePerSecondToApr(borrowRate),
         supplyApy: ratePerSecondToApy(supplyRate),
         exchangeRate,
+        rateModel: { baseRatePerYear, rateAtOptimalPerYear, rateAtFullPerYear, optimalUtilization },
+        reserveFactorBps: configuration.reserveFactorBps,
       };
     }),
   );

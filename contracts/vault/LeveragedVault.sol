@@ -565,10 +565,9 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
             uint256 supplied = _value(amount0, price0, _decimals0) + _value(amount1, price1, _decimals1);
             uint256 borrowed = _valueUp(borrow0, price0, _decimals0) + _valueUp(borrow1, price1, _decimals1);
             uint256 equity = current.equityWad + supplied;
-            uint256 maxLeverage = $.risk.maxLeverageWad;
-            if (borrowed > 0 && (equity == 0 || ((current.valueWad + supplied + borrowed) * WAD) / equity > maxLeverage)) {
+            if (borrowed > 0) {
                 uint256 leverage = equity == 0 ? type(uint256).max : ((current.valueWad + supplied + borrowed) * WAD) / equity;
-                revert LeverageTooHigh(leverage, maxLeverage);
+                if (leverage > $.risk.maxLeverageWad) revert LeverageTooHigh(leverage, $.risk.maxLeverageWad);
             }
         }
 

@@ -11,6 +11,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import hre from "hardhat";
 import { deployLocal } from "../lib/deployLocal";
+import { faucetInChunks } from "../lib/localFunds";
 import { Keeper } from "../../lib/keeper";
 
 export const KEEPER_BENCH_POSITIONS = 10_000;
@@ -51,10 +52,7 @@ export async function benchKeeperScan(): Promise<Record<string, number>> {
   const neededPerToken = POSITION_UNITS_PER_TOKEN * BigInt(positionsPerFarmer);
   for (const farmer of farmers) {
     for (const token of [usdc, usdt]) {
-      const limit = await token.faucetLimit();
-      for (let left = neededPerToken; left > 0n; left -= left < limit ? left : limit) {
-        await token.connect(farmer).faucet(left < limit ? left : limit);
-      }
+      await faucetInChunks(token.connect(farmer), neededPerToken);
       await token.connect(farmer).approve(vaultAddress, ethers.MaxUint256);
     }
   }

@@ -7,6 +7,7 @@ import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import { LOCAL_TOKENS } from "../../lib/pools";
 import type { Deployment } from "../../lib/deployments";
 import { deployPool } from "./deployCorePools";
+import { fundFromLocalSources } from "./localFunds";
 import { deployVaultStack, type VaultStack } from "./deployVaults";
 import type { LendingPool } from "../../typechain-types";
 
@@ -70,20 +71,7 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
     // Seed liquidity from the deployer, so lenders and (later) vaults find a live pool.
     const seed = ethers.parseUnits(String(spec.seedDepositWholeTokens), spec.decimals);
     const token = await ethers.getContractAt("IERC20", address, deployer);
-    if (spec.symbol === "WETH") {
-      // deposit() explicitly: this WETH9 build's bare-ETH fallback reverts on the current EVM.
-      const weth = new ethers.Contract(address, WETH9.abi, deployer);
-      await (await weth.deposit({ value: seed })).wait();
-    } else {
-      // The faucet hands out a bounded amount per call, so the seed takes a few calls.
-      const faucet = await ethers.getContractAt("FaucetToken", address, deployer);
-      const faucetLimit = await faucet.faucetLimit();
-      for (let minted = 0n; minted < seed; ) {
-        const chunk = seed - minted < faucetLimit ? seed - minted : faucetLimit;
-        await (await faucet.faucet(chunk)).wait();
-        minted += chunk;
-      }
-    }
+    await fundFromLocalSources(deployment, spec.symbol, deployer, seed);
     await (await token.approve(record.pool.address, seed)).wait();
     await (await pool.deposit(seed, deployer.address)).wait();
     log(`seed  ${spec.seedDepositWholeTokens} ${spec.symbol} deposited into f${spec.symbol}`);

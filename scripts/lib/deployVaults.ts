@@ -6,6 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Contract, Signer } from "ethers";
 import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import { createPairWithLiquidity, deployFarm, deployUniswap, type UniswapDeployment } from "./deployUniswap";
+import { faucetInChunks } from "./localFunds";
 import { LOCAL_PRICES_USD, STABLE_VAULT_RISK, VOLATILE_VAULT_RISK, type RiskParameters } from "../../lib/vaults";
 import type { FluxToken, LendingPool, PriceOracle, SettableAggregator, StakingRewardsVault } from "../../typechain-types";
 
@@ -77,15 +78,8 @@ export async function deployVaultStack(hre: HardhatRuntimeEnvironment, input: Va
   log(`oracle ${await oracle.getAddress()} with feeds for ${Object.keys(feeds).join(", ")}`);
 
   // Liquidity for the pairs, bought from the faucets, WETH9 and the FLUX minter.
-  const faucet = async (symbol: "USDC" | "USDT", wholeTokens: number) => {
-    const token = await ethers.getContractAt("FaucetToken", addresses[symbol], deployer);
-    const limit = await token.faucetLimit();
-    for (let left = units(wholeTokens, 6); left > 0n; ) {
-      const chunk = left < limit ? left : limit;
-      await (await token.faucet(chunk)).wait();
-      left -= chunk;
-    }
-  };
+  const faucet = async (symbol: "USDC" | "USDT", wholeTokens: number) =>
+    faucetInChunks(await ethers.getContractAt("FaucetToken", addresses[symbol], deployer), units(wholeTokens, 6));
   await faucet("USDC", 3_500_000);
   await faucet("USDT", 2_000_000);
   await (await new ethers.Contract(addresses.WETH, WETH9.abi, deployer).deposit({ value: units(500, 18) })).wait();

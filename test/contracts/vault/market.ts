@@ -1,8 +1,8 @@
 import { ethers } from "hardhat";
 import type { Contract } from "ethers";
-import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import { arbitrageSwap } from "../../../lib/vaultMath";
 import type { DeployedVault } from "../../../scripts/lib/deployVaults";
+import { fundFromLocalSources } from "../../../scripts/lib/localFunds";
 import { FAR_FUTURE, type VaultFixture } from "./fixtures";
 
 const DECIMALS: Record<string, number> = { USDC: 6, USDT: 6, WETH: 18, FLUX: 18 };
@@ -14,18 +14,7 @@ export async function reservesOf(pair: Contract): Promise<[bigint, bigint]> {
 
 /** Gives the deployer `amount` of `symbol`, from the faucet, WETH9 or the FLUX minter. */
 export async function fund(fixture: VaultFixture, symbol: string, amount: bigint): Promise<void> {
-  const { deployer, tokens } = fixture;
-  if (symbol === "WETH") {
-    await new ethers.Contract(await tokens.WETH.getAddress(), WETH9.abi, deployer).deposit({ value: amount });
-  } else if (symbol === "FLUX") {
-    await tokens.FLUX.connect(deployer).mint(deployer.address, amount);
-  } else {
-    const token = tokens[symbol as "USDC" | "USDT"];
-    const limit = await token.faucetLimit();
-    for (let left = amount; left > 0n; left -= left < limit ? left : limit) {
-      await token.connect(deployer).faucet(left < limit ? left : limit);
-    }
-  }
+  await fundFromLocalSources(fixture.deployment, symbol, fixture.deployer, amount);
 }
 
 /**

@@ -105,6 +105,17 @@ export function fairLpPriceWad(
   return (2n * sqrt(normalized0 * normalized1) * sqrt(price0Wad * price1Wad)) / totalSupply;
 }
 
+/** USD value (WAD) of `amount` base units at `priceWad` per whole token, rounded down (LeveragedVault._value). */
+export function tokenValueWad(amount: bigint, priceWad: bigint, decimals: number): bigint {
+  return (amount * priceWad) / 10n ** BigInt(decimals);
+}
+
+/** The same, rounded up, as the vault values debts (LeveragedVault._valueUp): a debt is never shown smaller. */
+export function tokenValueWadUp(amount: bigint, priceWad: bigint, decimals: number): bigint {
+  const product = amount * priceWad;
+  return product === 0n ? 0n : (product - 1n) / 10n ** BigInt(decimals) + 1n;
+}
+
 /** USD value (WAD) of `lpAmount` LP tokens (18 decimals) at `lpPriceWad` per whole token, rounded down. */
 export function lpValueWad(lpAmount: bigint, lpPriceWad: bigint): bigint {
   return (lpAmount * lpPriceWad) / WAD;
@@ -259,20 +270,30 @@ export function simulateZap(
   reserve0: bigint,
   reserve1: bigint,
   totalSupply: bigint,
-): { lp: bigint; reserve0: bigint; reserve1: bigint; totalSupply: bigint } {
+): { lp: bigint; reserve0: bigint; reserve1: bigint; totalSupply: bigint; swap: ZapSwap | null } {
   let [r0, r1, a0, a1] = [reserve0, reserve1, amount0, amount1];
   const { swapAmount, swapAtoB } = optimalSwapAmount(a0, a1, r0, r1);
-  if (swapAmount > 0n) {
+  let swap: ZapSwap | null = null;
+  // As the vault does: a swap of dust that buys nothing is skipped (the pair would revert on a zero output).
+  const out = swapAmount === 0n ? 0n : swapAtoB ? getAmountOut(swapAmount, r0, r1) : getAmountOut(swapAmount, r1, r0);
+  if (out > 0n) {
     if (swapAtoB) {
-      const out = getAmountOut(swapAmount, r0, r1);
+      swap = { zeroForOne: true, amountIn: swapAmount, amountOut: out };
       [a0, a1, r0, r1] = [a0 - swapAmount, a1 + out, r0 + swapAmount, r1 - out];
     } else {
-      const out = getAmountOut(swapAmount, r1, r0);
+      swap = { zeroForOne: false, amountIn: swapAmount, amountOut: out };
       [a0, a1, r0, r1] = [a0 + out, a1 - swapAmount, r0 - out, r1 + swapAmount];
     }
   }
   const fromToken0 = (a0 * totalSupply) / r0;
   const fromToken1 = (a1 * totalSupply) / r1;
   const lp = fromToken0 < fromToken1 ? fromToken0 : fromToken1;
-  return { lp, reserve0: r0 + a0, reserve1: r1 + a1, totalSupply: totalSupply + lp };
+  return { lp, reserve0: r0 + a0, reserve1: r1 + a1, totalSupply: totalSupply + lp, swap };
+}
+
+/** The swap a zap makes before adding liquidity: token 0 for token 1 (zeroForOne) or the reverse, in base units. */
+export interface ZapSwap {
+  zeroForOne: boolean;
+  amountIn: bigint;
+  amountOut: bigint;
 }

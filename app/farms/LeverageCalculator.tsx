@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { lpYieldApr } from "../../lib/farmYield";
 import { formatPercent } from "../../lib/format";
 import { aprAtLeverage, apyAtLeverage } from "../../lib/vaultMath";
 
@@ -10,25 +11,33 @@ const LEVERAGE_STEP = 0.01;
 export interface LeverageCalculatorProps {
   vaultName: string;
   /** The farm's reward APR, a fraction; null when the farm has nothing staked and so no rate. */
-  yieldApr: number | null;
+  rewardApr: number | null;
+  /** The pair's measured trading-fee APR, a fraction; null before there is a window of trading to measure. */
+  tradingFeeApr: number | null;
   /** The average of the vault's two pools' borrow APRs, a fraction. */
   borrowApr: number;
   maxLeverage: number;
 }
 
 /** A slider from 1x to the vault's maximum, and the net return on the farmer's own capital at that leverage. */
-export function LeverageCalculator({ vaultName, yieldApr, borrowApr, maxLeverage }: LeverageCalculatorProps) {
+export function LeverageCalculator({ vaultName, rewardApr, tradingFeeApr, borrowApr, maxLeverage }: LeverageCalculatorProps) {
   const sliderId = useId();
   // Start at the maximum: it is the figure farms are compared on, and the slider shows what less leverage gives.
   const [leverage, setLeverage] = useState(maxLeverage);
 
-  if (yieldApr === null) {
-    return <p className="muted">No LP is staked in this farm yet, so it has no reward rate to lever.</p>;
-  }
+  const yieldApr = lpYieldApr(rewardApr, tradingFeeApr);
+  const noRewardRate = rewardApr === null && (
+    <p className="muted">
+      No LP is staked in this farm yet, so it has no reward rate to lever
+      {yieldApr === null ? "." : "; the figures below count the trading fees alone."}
+    </p>
+  );
+  if (yieldApr === null) return noRewardRate;
   const netApr = aprAtLeverage(yieldApr, borrowApr, leverage);
   const netApy = apyAtLeverage(yieldApr, borrowApr, leverage);
   return (
     <div className="leverage-calculator">
+      {noRewardRate}
       <label htmlFor={sliderId}>
         Leverage <strong>{leverage.toFixed(2)}x</strong>
       </label>
@@ -45,7 +54,11 @@ export function LeverageCalculator({ vaultName, yieldApr, borrowApr, maxLeverage
       <dl className="figures">
         <div>
           <dt>Farm rewards</dt>
-          <dd>{formatPercent(yieldApr * leverage)}</dd>
+          <dd>{rewardApr === null ? "—" : formatPercent(rewardApr * leverage)}</dd>
+        </div>
+        <div>
+          <dt>Trading fees</dt>
+          <dd>{tradingFeeApr === null ? "—" : formatPercent(tradingFeeApr * leverage)}</dd>
         </div>
         <div>
           <dt>Borrow interest</dt>

@@ -2,9 +2,15 @@ import { readVaults, type VaultOverview } from "./vaults";
 import { LeverageCalculator } from "./LeverageCalculator";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
 import { ChainReadError, NETWORK, RPC_URL } from "../chain";
+import styles from "./farms.module.css";
+import { formatWindow } from "./formatWindow";
 
 export const dynamic = "force-dynamic";
 
+/** Where a vault's open form lives: /farms/<vault name, URL-encoded>. */
+function openHref(vaultName: string): string {
+  return `/farms/${encodeURIComponent(vaultName)}`;
+}
 
 /** A rate that may be undefined (a farm with nothing staked) as a percentage or a dash, never a made-up 0%. */
 function formatOptionalPercent(fraction: number | null): string {
@@ -29,12 +35,15 @@ export default async function FarmsPage() {
       </section>
     );
   }
+  const windows = [...new Set(vaults.map((vault) => vault.feeWindowSeconds))];
+  const feeWindowText =
+    windows.length === 1 ? formatWindow(windows[0]) : vaults.map((vault) => `${formatWindow(vault.feeWindowSeconds)} (${vault.name})`).join(", ");
   return (
     <section>
       <h1>Farms</h1>
       <p>
         Bring capital, borrow more from the core pools and farm a Uniswap V2 pair; the vault stakes the LP and
-        compounds the FLUX rewards. Rates are live from the chain.
+        compounds the FLUX rewards and earns the pair&apos;s trading fees. Rates are live from the chain.
       </p>
       <div className="table-scroll">
         <table>
@@ -47,6 +56,8 @@ export default async function FarmsPage() {
               <th>Trading-fee APR*</th>
               <th>Borrow APR</th>
               <th>Max leverage</th>
+              {/* The column's links say what they do; the header only names the column for screen readers. */}
+              <th aria-label="Open a position" />
             </tr>
           </thead>
           <tbody>
@@ -56,7 +67,13 @@ export default async function FarmsPage() {
                 <td>{vault.token0Symbol} / {vault.token1Symbol}</td>
                 <td>${formatTokenAmount(vault.tvlWad, 18)}</td>
                 <td>{formatOptionalPercent(vault.rewardApr)}</td>
-                <td>—</td>
+                <td data-testid={`trading-fee-apr-${vault.name}`}>
+                  {vault.tradingFeeApr === null ? (
+                    <span title="No trading window yet: the chain has no blocks after the deployment's first.">—</span>
+                  ) : (
+                    formatPercent(vault.tradingFeeApr)
+                  )}
+                </td>
                 <td className="stacked">
                   {vault.pools.map((pool) => (
                     <span key={pool.symbol}>
@@ -65,6 +82,11 @@ export default async function FarmsPage() {
                   ))}
                 </td>
                 <td>{vault.maxLeverage.toFixed(2)}x</td>
+                <td>
+                  <a className={styles.openLink} href={openHref(vault.name)} data-testid={`open-position-${vault.name}`}>
+                    Open position
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -78,11 +100,15 @@ export default async function FarmsPage() {
             <h3>{vault.name}</h3>
             <LeverageCalculator
               vaultName={vault.name}
-              yieldApr={vault.rewardApr}
+              rewardApr={vault.rewardApr}
+              tradingFeeApr={vault.tradingFeeApr}
               borrowApr={vault.averageBorrowApr}
               maxLeverage={vault.maxLeverage}
             />
             <p className="muted">Borrow APR used: {formatPercent(vault.averageBorrowApr)} (average of the two pools).</p>
+            <a className={styles.openLink} href={openHref(vault.name)}>
+              Open a {vault.name} position
+            </a>
           </article>
         ))}
       </div>
@@ -94,14 +120,19 @@ export default async function FarmsPage() {
           the oracle&apos;s FLUX price over the value of all LP staked in it.
         </p>
         <p>
-          Net APR at leverage L = farm reward APR x L - borrow APR x (L - 1); the net APY compounds it daily, as the
-          keeper&apos;s harvests roughly do. The borrow APR is the average of the vault&apos;s two pools&apos; current
-          rates: a position&apos;s real cost depends on how its debt is split between the two tokens, and rates move
-          with each pool&apos;s utilization.
+          Net APR at leverage L = (farm reward APR + trading-fee APR) x L - borrow APR x (L - 1); the net APY compounds
+          it daily, as the keeper&apos;s harvests roughly do. The borrow APR is the average of the vault&apos;s two
+          pools&apos; current rates: a position&apos;s real cost depends on how its debt is split between the two
+          tokens, and rates move with each pool&apos;s utilization.
         </p>
-        <p>
-          * Trading fees the pair earns are not shown and not counted in the net APY: the app does not yet track
-          the pair&apos;s volume, so there is no measured fee rate to show.
+        <p data-testid="trading-fee-footnote">
+          * The trading-fee APR is measured from the chain: the 0.3% fee Uniswap V2 keeps from every swap into the
+          pair, summed from the pair&apos;s Swap events over the last {feeWindowText} (a day, or since the deployment
+          when it is younger), valued at the oracle&apos;s prices, scaled to a year and divided by the value of all
+          the pair&apos;s liquidity at the fair LP price. Past trading stands in for future trading, so the figure
+          moves with volume; a short window swings more.
+          {vaults.some((vault) => vault.tradingFeeApr === null) &&
+            " A dash means the chain has no blocks after the deployment yet, so there is no window to measure."}
         </p>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { readPools } from "./pools";
 import { RateCurve } from "./RateCurve";
+import { LendingPanel } from "./LendingPanel";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
 import { interestRateCurve } from "../../lib/rateCurve";
 import { ChainReadError, NETWORK, RPC_URL } from "../chain";
@@ -48,6 +49,8 @@ export default async function LendPage() {
           </tbody>
         </table>
       </div>
+
+      <LendingPanel />
 
       <h2>Interest rate curves</h2>
       <p>

@@ -604,17 +604,23 @@ abstract contract LeveragedVault is Ownable2StepUpgradeable, UUPSUpgradeable, Re
     function _zapAndStake(uint256 amount0, uint256 amount1) private returns (uint256 lp) {
         (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
         (uint256 swapAmount, bool swapZeroForOne) = LiquidityMath.optimalSwapAmount(amount0, amount1, reserve0, reserve1);
+        // A swap of dust that buys nothing (out rounds to 0) would make the pair revert: skip it, and the dust is
+        // added with the rest, unmatched.
         if (swapAmount > 0) {
             if (swapZeroForOne) {
                 uint256 out = LiquidityMath.getAmountOut(swapAmount, reserve0, reserve1);
-                token0.safeTransfer(address(pair), swapAmount);
-                pair.swap(0, out, address(this), "");
-                (amount0, amount1) = (amount0 - swapAmount, amount1 + out);
+                if (out > 0) {
+                    token0.safeTransfer(address(pair), swapAmount);
+                    pair.swap(0, out, address(this), "");
+                    (amount0, amount1) = (amount0 - swapAmount, amount1 + out);
+                }
             } else {
                 uint256 out = LiquidityMath.getAmountOut(swapAmount, reserve1, reserve0);
-                token1.safeTransfer(address(pair), swapAmount);
-                pair.swap(out, 0, address(this), "");
-                (amount0, amount1) = (amount0 + out, amount1 - swapAmount);
+                if (out > 0) {
+                    token1.safeTransfer(address(pair), swapAmount);
+                    pair.swap(out, 0, address(this), "");
+                    (amount0, amount1) = (amount0 + out, amount1 - swapAmount);
+                }
             }
         }
         if (amount0 > 0) token0.safeTransfer(address(pair), amount0);

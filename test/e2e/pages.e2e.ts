@@ -1,26 +1,12 @@
-import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { APP_URL, launchBrowser, SCREENSHOT_DIRECTORY, startStack, type RunningStack } from "./stack";
+import { describe, expect, it } from "vitest";
+import { APP_URL, SCREENSHOT_DIRECTORY, useStackAndBrowser } from "./stack";
 
 describe("the web app against the local stack", () => {
-  let stack: RunningStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    fs.mkdirSync(SCREENSHOT_DIRECTORY, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const browser = useStackAndBrowser();
 
   it("shows every core pool with live numbers and its rate curve", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 1100 } });
     await page.goto(`${APP_URL}/lend`);
     const rows = page.locator("table tbody tr");
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(3);
@@ -35,7 +21,7 @@ describe("the web app against the local stack", () => {
   });
 
   it("shows every vault with its pair and leverage limit", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 1100 } });
     await page.goto(`${APP_URL}/farms`);
     const table = page.locator("table");
     await expect.poll(async () => (await table.innerText()).includes("USDC-USDT"), { timeout: 60_000 }).toBe(true);
@@ -49,12 +35,20 @@ describe("the web app against the local stack", () => {
   });
 
   it("works at phone width", async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
-    await page.goto(`${APP_URL}/farms`);
-    await expect.poll(async () => (await page.locator("h1").innerText()), { timeout: 60_000 }).toBe("Farms");
-    // Nothing overflows the page sideways: wide tables scroll inside their own box.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "farms-phone.png"), fullPage: true });
+    const page = await browser().newPage({ viewport: { width: 390, height: 900 } });
+    for (const [route, heading] of [
+      ["/farms", "Farms"],
+      ["/farms/WETH-USDC", "Open a WETH-USDC position"],
+      ["/positions", "My positions"],
+      ["/lend", "Lend"],
+    ]) {
+      await page.goto(`${APP_URL}${route}`);
+      await expect.poll(async () => page.locator("h1").first().innerText(), { timeout: 60_000 }).toBe(heading);
+      // Nothing overflows the page sideways: wide tables scroll inside their own box.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${route} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+      const name = route.slice(1).replace(/\//g, "-");
+      await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, `${name}-phone.png`), fullPage: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const APP_URL = "http://localhost:3000";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -16,8 +17,12 @@ export interface RunningStack {
   output(): string;
 }
 
-/** Starts `scripts/start.ts` and resolves once it prints that the web app is ready. */
+/**
+ * Starts `scripts/start.ts` and resolves once it prints that the web app is ready. With FLUX_E2E_REUSE_STACK=1 the
+ * tests run against an `npm start` that is already up (a faster loop while writing tests; CI always starts afresh).
+ */
 export async function startStack(readyTimeoutMs = 200_000): Promise<RunningStack> {
+  if (process.env.FLUX_E2E_REUSE_STACK === "1") return { output: () => "", stop: async () => undefined };
   const child: ChildProcess = spawn(path.join("node_modules", ".bin", "ts-node"), ["--transpile-only", "scripts/start.ts"], {
     cwd: process.cwd(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -67,4 +72,26 @@ export async function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * Registers the suite's setup: the local stack and a browser before its tests, both stopped after them. Returns a
+ * getter for the browser (it exists once the setup has run).
+ */
+export function useStackAndBrowser(): () => Browser {
+  let stack: RunningStack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    fs.mkdirSync(SCREENSHOT_DIRECTORY, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is not running: useStackAndBrowser's setup has not run");
+    return browser;
+  };
 }

@@ -14,7 +14,10 @@ import {
   lpValueWad,
   maxDebtForWorkFactor,
   optimalSwapAmount,
+  simulateZap,
   sqrt,
+  tokenValueWad,
+  tokenValueWadUp,
   UNBACKED_DEBT_RATIO_BPS,
   UNISWAP_V2_FEE_DENOMINATOR,
   UNISWAP_V2_FEE_NUMERATOR,
@@ -331,5 +334,41 @@ describe("returns at leverage", () => {
     expect(apyAtLeverage(0.2, 0.05, 3)).toBeCloseTo(aprToApy(0.5), 12);
     expect(apyAtLeverage(0.2, 0.05, 3)).toBeCloseTo(0.648157, 6);
     expect(apyAtLeverage(0.2, 0.05, 3, 12)).toBeCloseTo(aprToApy(0.5, 12), 12);
+  });
+});
+
+describe("token values", () => {
+  it("values base units at a WAD price per whole token, down for collateral and up for debt", () => {
+    // 1.5 USDC at $1 and 2 WETH at $2,000.
+    expect(tokenValueWad(usdc(3) / 2n, WAD, 6)).toBe(WAD + WAD / 2n);
+    expect(tokenValueWad(ether(2), ether(2_000), 18)).toBe(ether(4_000));
+    // 1 wei of an 18-decimal token at $0.50 is half a wei of USD: nothing as collateral, 1 wei as debt.
+    expect(tokenValueWad(1n, WAD / 2n, 18)).toBe(0n);
+    expect(tokenValueWadUp(1n, WAD / 2n, 18)).toBe(1n);
+    expect(tokenValueWadUp(ether(2), ether(2_000), 18)).toBe(ether(4_000));
+    expect(tokenValueWadUp(0n, ether(2_000), 18)).toBe(0n);
+  });
+});
+
+describe("simulateZap", () => {
+  const reserve = usdc(1_000_000);
+  const supply = usdc(1_000_000) * 10n ** 6n; // sqrt(1e12 * 1e12) at 6 decimals each
+
+  it("reports the one-sided zap's swap: the optimal amount in and the pair's quote out", () => {
+    const zap = simulateZap(usdc(10_000), 0n, reserve, reserve, supply);
+    const { swapAmount } = optimalSwapAmount(usdc(10_000), 0n, reserve, reserve);
+    expect(zap.swap).toEqual({ zeroForOne: true, amountIn: swapAmount, amountOut: getAmountOut(swapAmount, reserve, reserve) });
+    // A little under half is swapped: the swap itself moves the price towards the side sold.
+    expect(Number(swapAmount) / 1e6).toBeGreaterThan(4_990);
+    expect(Number(swapAmount) / 1e6).toBeLessThan(5_000);
+    const fromToken1 = simulateZap(0n, usdc(10_000), reserve, reserve, supply);
+    expect(fromToken1.swap?.zeroForOne).toBe(false);
+    expect(fromToken1.swap?.amountIn).toBe(swapAmount);
+  });
+
+  it("makes no swap when the amounts are already in the pair's ratio", () => {
+    const zap = simulateZap(usdc(500), usdc(500), reserve, reserve, supply);
+    expect(zap.swap).toBeNull();
+    expect(zap.lp).toBe((usdc(500) * supply) / reserve);
   });
 });

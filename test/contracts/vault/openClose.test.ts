@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { FAR_FUTURE, tokenOf, vaultStackFixture, type VaultFixture } from "./fixtures";
-import { simulateZap } from "../../../lib/vaultMath";
+import { getAmountOut, optimalSwapAmount, simulateZap } from "../../../lib/vaultMath";
 import type { DeployedVault } from "../../../scripts/lib/deployVaults";
 
 type Side = "token0" | "token1" | "both";
@@ -75,6 +75,26 @@ describe("LeveragedVault open and close", () => {
       volatile.vault,
       "LeverageTooHigh",
     );
+  });
+
+  it("opens from both tokens already in the pair's ratio plus dust, where the zap's swap would buy nothing", async () => {
+    // Regression: found by the property-based accounting test. The optimal swap of a few wei of WETH buys 0 USDC
+    // base units, and the pair reverts a swap with no output (UniswapV2: INSUFFICIENT_OUTPUT_AMOUNT).
+    const { volatile, alice } = await loadFixture(vaultStackFixture);
+    const wethIsToken0 = volatile.token0Symbol === "WETH";
+    const [reserve0, reserve1] = (await volatile.pair.getReserves()).map(BigInt);
+    const [reserveWeth, reserveUsdc] = wethIsToken0 ? [reserve0, reserve1] : [reserve1, reserve0];
+    const usdc = 1_000n * 10n ** 6n;
+    const weth = (usdc * reserveWeth) / reserveUsdc + 1_000_000n; // in ratio, and 1e6 wei of WETH (~$0.000000002) over
+    const [amount0, amount1] = wethIsToken0 ? [weth, usdc] : [usdc, weth];
+    const { swapAmount } = optimalSwapAmount(amount0, amount1, reserve0, reserve1);
+    expect(swapAmount).to.be.greaterThan(0n);
+    expect(getAmountOut(swapAmount, reserveWeth, reserveUsdc)).to.equal(0n);
+
+    const lp = await expectedLp(volatile, amount0, amount1);
+    expect(simulateZap(amount0, amount1, reserve0, reserve1, BigInt(await volatile.pair.totalSupply())).swap).to.equal(null);
+    await volatile.vault.connect(alice).open({ amount0, amount1, borrow0: 0n, borrow1: 0n, minLp: lp, deadline: FAR_FUTURE });
+    expect((await volatile.vault.positionView(await volatile.vault.lastPositionId())).lpAmount).to.equal(lp);
   });
 
   for (const receiveAs of ["BothTokens", "Token0", "Token1"] as const) {

@@ -1,0 +1,174 @@
+/**
+ * Why a transaction failed, in words: the protocol's custom errors decoded from revert data, and the wallet's
+ * own refusals. Used by the app for every form and by scripts that report a failed call.
+ */
+import { ErrorDescription, Interface, isError, type InterfaceAbi } from "ethers";
+import {
+  FluxToken__factory,
+  LendingPool__factory,
+  PriceOracle__factory,
+  StakingRewardsVault__factory,
+} from "../typechain-types";
+import { FaucetToken__factory } from "./contracts";
+import { formatTokenAmount } from "./format";
+
+/** What the sentences need to name tokens: address (any case) -> symbol and decimals. */
+export type TokenBook = Record<string, { symbol: string; decimals: number }>;
+
+/** Every custom error any protocol contract can revert with, deduplicated by selector. */
+const PROTOCOL_ERRORS = new Interface(
+  dedupeErrors([
+    StakingRewardsVault__factory.abi,
+    LendingPool__factory.abi,
+    PriceOracle__factory.abi,
+    FluxToken__factory.abi,
+    FaucetToken__factory.abi,
+  ]),
+);
+
+function dedupeErrors(abis: InterfaceAbi[]): InterfaceAbi {
+  const bySignature = new Map<string, unknown>();
+  for (const abi of abis) {
+    for (const fragment of new Interface(abi).fragments) {
+      if (fragment.type === "error") bySignature.set(fragment.format("sighash"), JSON.parse(fragment.format("json")));
+    }
+  }
+  return [...bySignature.values()] as InterfaceAbi;
+}
+
+const bps = (value: bigint) => `${(Number(value) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+const wadNumber = (value: bigint) => Number(value) / 1e18;
+
+/** Sentences for the errors a farmer or lender can meet; the rest are named with their arguments. */
+function sentence(error: ErrorDescription, tokens: TokenBook): string {
+  const token = (address: string) => tokens[address.toLowerCase()];
+  const amountOf = (address: string, amount: bigint) => {
+    const known = token(address);
+    return known ? `${formatTokenAmount(amount, known.decimals, 6)} ${known.symbol}` : `${amount} base units`;
+  };
+  const args = error.args;
+  switch (error.name) {
+    case "ZeroAmount":
+      return "The amount is zero: enter an amount to supply, borrow or repay.";
+    case "ZeroShares":
+      return "The amount is too small to move a single share; enter a larger amount.";
+    case "DeadlineExpired":
+      return "The transaction waited too long before it was mined and its deadline passed; send it again.";
+    case "VaultPaused":
+      return "The vault is paused by its guardian: no new positions or borrowing until it is unpaused. Closing still works.";
+    case "DepositsPaused":
+      return "Deposits to this pool are paused by its guardian.";
+    case "BorrowsPaused":
+      return "Borrowing from this pool is paused by its guardian.";
+    case "NotPositionOwner":
+      return `Position #${args[0]} belongs to another account.`;
+    case "UnknownPosition":
+      return `There is no open position #${args[0]}.`;
+    case "LeverageTooHigh":
+      return `Leverage ${wadNumber(args[0]).toFixed(2)}x is above this vault's maximum of ${wadNumber(args[1]).toFixed(2)}x.`;
+    case "WorkFactorExceeded":
+      return `The position would have a debt ratio of ${bps(args[0])}, above the ${bps(args[1])} this vault lets a position open or borrow at. Borrow less or add more collateral.`;
+    case "VaultDebtCapExceeded":
+      return `The vault would owe ${amountOf(args[0], args[1])}, above its cap of ${amountOf(args[0], args[2])}. Borrow less.`;
+    case "PriceDeviationTooHigh":
+      return `The pair's price (${wadNumber(args[0]).toPrecision(6)}) is more than ${bps(args[2])} away from the oracle's (${wadNumber(args[1]).toPrecision(6)}), so the vault refuses to trade on it. Wait for arbitrage to bring it back.`;
+    case "InsufficientLiquidityMinted":
+      return "The price moved beyond your slippage tolerance before the transaction was mined (fewer LP tokens than the minimum). Try again or allow more slippage.";
+    case "SlippageExceeded":
+      return `You would receive ${amountOf(args[0], args[1])}, less than the minimum ${amountOf(args[0], args[2])}: the price moved beyond your slippage tolerance.`;
+    case "PositionHealthy":
+      return `Position #${args[0]} is healthy (debt ratio ${bps(args[1])}, kill factor ${bps(args[2])}) and cannot be liquidated.`;
+    case "InsufficientProceeds":
+      return `Closing position #${args[0]} would not return enough to repay its debt; repay some debt from your wallet first.`;
+    case "FractionOutOfRange":
+      return `Close between 0.01% and 100% of the position (asked for ${bps(args[0])}).`;
+    case "InsufficientCash":
+      return `The pool has only ${args[1]} base units available, less than the ${args[0]} asked for. Borrow or withdraw less.`;
+    case "CreditLimitExceeded":
+      return "The vault's credit line at the pool is used up: borrow less.";
+    case "RepayExceedsDebt":
+      return "That repays more than is owed.";
+    case "StalePrice":
+      return "The price feed has not updated recently enough for the protocol to trust it; try again later.";
+    case "InvalidPrice":
+    case "FeedNotSet":
+      return "The price oracle has no valid price for one of the tokens.";
+    case "FaucetLimitExceeded":
+      return `The faucet gives at most ${args[1]} base units per request.`;
+    case "ERC20InsufficientBalance":
+      return "Your wallet holds less of the token than this needs.";
+    case "ERC20InsufficientAllowance":
+      return "The contract is not approved to spend that much of your token; approve it first.";
+    case "ERC4626ExceededMaxWithdraw":
+    case "ERC4626ExceededMaxRedeem":
+      return "That is more than you can withdraw: your deposit or the pool's available cash is smaller.";
+    case "ERC4626ExceededMaxDeposit":
+      return "The pool does not accept that deposit now.";
+    case "SafeERC20FailedOperation":
+      return "A token transfer failed: check your balance and approval.";
+    case "OwnableUnauthorizedAccount":
+      return "Only the contract's owner can do that.";
+    default: {
+      const shown = error.args.map((value) => String(value)).join(", ");
+      return `The contract refused: ${error.name}(${shown}).`;
+    }
+  }
+}
+
+/** Finds revert data in an ethers error or a wallet's JSON-RPC error, however deeply the wallet nested it. */
+function revertData(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): string | null => {
+    if (!value || typeof value !== "object" || seen.has(value)) return null;
+    seen.add(value);
+    const record = value as Record<string, unknown>;
+    if (typeof record.data === "string" && /^0x[0-9a-fA-F]{8}/.test(record.data)) return record.data;
+    for (const key of ["data", "error", "info", "cause", "payload"]) {
+      const found = visit(record[key]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(error);
+}
+
+/** The protocol error behind revert data, or null if the data is not one of ours. */
+export function decodeProtocolError(data: string): ErrorDescription | null {
+  try {
+    return PROTOCOL_ERRORS.parseError(data);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why something failed, as one sentence for a person: a rejected signature, a decoded custom error, a plain
+ * revert reason, a network problem. Never a hex blob.
+ */
+export function describeError(error: unknown, tokens: TokenBook = {}): string {
+  if (isError(error, "ACTION_REJECTED") || (error as { code?: unknown })?.code === 4001) {
+    return "You rejected the request in your wallet; nothing was sent.";
+  }
+  const data = revertData(error);
+  if (data) {
+    const decoded = decodeProtocolError(data);
+    if (decoded) {
+      if (decoded.name === "Error") return `The transaction would fail: ${decoded.args[0]}.`;
+      return sentence(decoded, tokens);
+    }
+  }
+  if (isError(error, "CALL_EXCEPTION")) {
+    return error.reason ? `The transaction would fail: ${error.reason}.` : "The transaction would fail (the contract reverted without a reason).";
+  }
+  if (isError(error, "INSUFFICIENT_FUNDS")) return "Your wallet has too little of the chain's native token to pay for gas.";
+  if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT")) return "The chain could not be reached; check your connection and try again.";
+  const message = (error as { shortMessage?: string; message?: string })?.shortMessage ?? (error as Error)?.message;
+  return message ? String(message) : "Something went wrong.";
+}
+
+/** A TokenBook from a deployment's tokens, keyed by lower-case address. */
+export function tokenBook(tokens: Record<string, { address: string; decimals: number }>): TokenBook {
+  return Object.fromEntries(
+    Object.entries(tokens).map(([symbol, token]) => [token.address.toLowerCase(), { symbol, decimals: token.decimals }]),
+  );
+}

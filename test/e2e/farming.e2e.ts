@@ -1,0 +1,210 @@
+/**
+ * A farmer's whole journey in a real browser against the real local stack, signing through an injected EIP-1193
+ * wallet: connect, get test tokens, open a 3x position, see it listed with its debt ratio, add collateral, look at
+ * its charts, close it into one token and see the balance come back. Then a lender's deposit and withdrawal, and the
+ * wrong-chain banner.
+ */
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet } from "ethers";
+import type { Page } from "playwright-core";
+import { readDeployment } from "../../lib/deployments";
+import { IERC20Metadata__factory, StakingRewardsVault__factory } from "../../typechain-types";
+import { APP_URL, SCREENSHOT_DIRECTORY, useStackAndBrowser } from "./stack";
+import { installTestWallet, TEST_WALLET_NAME } from "./testWallet";
+
+const RPC_URL = "http://127.0.0.1:8545";
+/** Hardhat's public account #7: no script of the local stack signs with it. */
+const FARMER_KEY = HDNodeWallet.fromMnemonic(
+  Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+  "m/44'/60'/0'/0/7",
+).privateKey;
+/** Hardhat's public account #8 stands in for a keeper; the stack's own keeper (#5) may harvest too. */
+const KEEPER_KEY = HDNodeWallet.fromMnemonic(
+  Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+  "m/44'/60'/0'/0/8",
+).privateKey;
+const TRANSACTION_TIMEOUT_MS = 60_000;
+
+async function connectTestWallet(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByRole("menuitem", { name: new RegExp(TEST_WALLET_NAME) }).click();
+  await page.getByTestId("connected-account").waitFor({ timeout: 15_000 });
+}
+
+/** Waits until every step of the transaction list inside `scope` is confirmed or not needed, failing fast on a failure. */
+async function waitForConfirmed(scope: ReturnType<Page["locator"]>): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const statuses = await scope.locator("li[data-status]").evaluateAll((items) => items.map((item) => item.getAttribute("data-status")));
+        if (statuses.includes("failed")) throw new Error(`a transaction failed: ${await scope.innerText()}`);
+        return statuses.length > 0 && statuses.every((status) => status === "confirmed" || status === "skipped");
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, interval: 250 },
+    )
+    .toBe(true);
+}
+
+describe("a farmer and a lender in the browser", () => {
+  const browser = useStackAndBrowser();
+  const provider = new JsonRpcProvider(RPC_URL, undefined, { staticNetwork: true });
+  afterAll(() => provider.destroy());
+
+  it("connects, opens a 3x position, adds collateral, closes it and gets the balance back", async () => {
+    const deployment = readDeployment("localhost");
+    const usdc = IERC20Metadata__factory.connect(deployment.tokens.USDC.address, provider);
+    const vaultAddress = deployment.farming!.vaults["WETH-USDC"].vault.address;
+    const vault = StakingRewardsVault__factory.connect(vaultAddress, provider);
+
+    const page = await browser().newPage({ viewport: { width: 1280, height: 1000 } });
+    const wallet = await installTestWallet(page, FARMER_KEY, RPC_URL);
+
+    // Connect and fill the wallet from the local faucets, all from the page.
+    await page.goto(`${APP_URL}/lend`);
+    await connectTestWallet(page);
+    expect(await page.getByTestId("connected-account").innerText()).toBe(`${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`);
+    await page.getByTestId("test-tokens-button").click();
+    await waitForConfirmed(page.getByTestId("test-tokens"));
+    const usdcBefore = await usdc.balanceOf(wallet.address);
+    expect(usdcBefore).toBeGreaterThanOrEqual(10_000_000_000n);
+
+    // The open form: USDC only, 3x, borrowing both tokens.
+    await page.goto(`${APP_URL}/farms/WETH-USDC`);
+    await page.getByTestId("open-position-form").waitFor();
+    await expect.poll(() => page.getByTestId("balance-0").innerText(), { timeout: 20_000 }).toMatch(/Wallet: [\d,.]+ [A-Z]+/);
+    const usdcIndex = (await page.getByTestId("balance-0").innerText()).endsWith("USDC") ? 0 : 1;
+    expect(await page.getByTestId(`balance-${usdcIndex}`).innerText()).toMatch(/Wallet: [\d,.]+ USDC/);
+    const amountField = page.getByTestId(`amount-${usdcIndex}`);
+    await amountField.fill("12abc");
+    await expect.poll(() => page.getByTestId(`amount-${usdcIndex}-error`).innerText()).toBe('"12abc" is not a number.');
+    await amountField.fill("99999999");
+    await expect.poll(() => page.getByTestId(`amount-${usdcIndex}-error`).innerText()).toMatch(/^More than your wallet holds/);
+    expect(await page.getByTestId("open-submit").isDisabled()).toBe(true);
+    await amountField.fill("1000");
+    await page.getByTestId("leverage-input").fill("3");
+    await page.getByTestId("borrow-both").click();
+    const preview = page.getByTestId("open-preview");
+    await expect.poll(() => page.getByTestId("preview-leverage").innerText(), { timeout: 20_000 }).toMatch(/^(2\.99|3\.0\d)x/);
+    // 3x from $1,000 of equity: about $3,000 of position and $2,000 of debt, a debt ratio near 2/3.
+    const previewRatio = Number((await page.getByTestId("preview-debt-ratio").innerText()).match(/([\d.]+)%/)![1]);
+    expect(previewRatio).toBeGreaterThan(66);
+    expect(previewRatio).toBeLessThan(67.5);
+    expect(await preview.innerText()).toMatch(/Liquidation/i);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "open-form.png"), fullPage: true });
+
+    // A rejected signature leaves the form as it was and says why.
+    const lastIdBefore = await vault.lastPositionId();
+    wallet.rejectNextSignature();
+    await page.getByTestId("open-submit").click();
+    await expect.poll(() => page.getByRole("alert").allInnerTexts(), { timeout: 20_000 }).toContain(
+      "You rejected the request in your wallet; nothing was sent.",
+    );
+    expect(await amountField.inputValue()).toBe("1000");
+    expect(await vault.lastPositionId()).toBe(lastIdBefore);
+
+    await page.getByTestId("open-submit").click();
+    await page.getByTestId("open-success").waitFor({ timeout: TRANSACTION_TIMEOUT_MS });
+    const positionId = await vault.lastPositionId();
+    expect(positionId).toBe(lastIdBefore + 1n);
+    expect(await page.getByTestId("open-success").innerText()).toContain(`Position #${positionId} opened`);
+    const opened = await vault.positionView(positionId);
+    expect(opened.owner).toBe(wallet.address);
+    expect(Number(opened.debtRatioBps)).toBeGreaterThan(6_550);
+    expect(Number(opened.debtRatioBps)).toBeLessThan(6_750);
+    const usdcAfterOpen = await usdc.balanceOf(wallet.address);
+    expect(usdcBefore - usdcAfterOpen).toBe(1_000_000_000n);
+
+    // My positions lists it with its debt ratio.
+    await page.goto(`${APP_URL}/positions`);
+    const card = page.getByTestId("position-card").filter({ hasText: `#${positionId}` }).filter({ hasText: "WETH-USDC" });
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.innerText()).toMatch(/Debt ratio[\s\S]*6\d\.\d\d%/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "positions.png"), fullPage: true });
+
+    // Add 100 USDC of collateral: the debt stays, the value grows, so the debt ratio falls.
+    await card.getByRole("button", { name: "Add collateral" }).click();
+    await card.getByLabel("USDC to add").fill("100");
+    await card.locator("form").getByRole("button", { name: /Add collateral/ }).click();
+    await waitForConfirmed(card);
+    const increased = await vault.positionView(positionId);
+    expect(increased.valueWad - opened.valueWad).toBeGreaterThan(98n * 10n ** 18n);
+    expect(increased.debtRatioBps).toBeLessThan(opened.debtRatioBps);
+    expect(await usdc.balanceOf(wallet.address)).toBe(usdcAfterOpen - 100_000_000n);
+
+    // A keeper harvests: the farm's FLUX is sold and compounded into every position, this one included.
+    const keeper = new Wallet(KEEPER_KEY, provider);
+    const harvest = await (await vault.connect(keeper).harvest()).wait();
+    const harvested = harvest!.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "Harvested");
+    expect(harvested!.args.lpAdded).toBeGreaterThan(0n);
+    expect((await vault.positionView(positionId)).lpAmount).toBeGreaterThan(increased.lpAmount);
+
+    // The position's page: its four charts, drawn from the chain's history, and the harvest it just got.
+    await page.goto(`${APP_URL}/positions/WETH-USDC/${positionId}`);
+    for (const chart of ["chart-equity", "chart-ratio", "chart-price", "chart-harvests"]) {
+      await page.getByTestId(chart).waitFor({ timeout: 30_000 });
+    }
+    await expect.poll(() => page.locator(".recharts-wrapper").count(), { timeout: 30_000 }).toBe(4);
+    const flux = Number(harvested!.args.rewardAmount) / 1e18;
+    const harvestRows = await page.locator("table").filter({ hasText: "FLUX" }).locator("tbody tr").allInnerTexts();
+    expect(harvestRows.some((row) => row.includes(`${flux.toLocaleString("en-US", { maximumFractionDigits: 4, roundingMode: "trunc" } as Intl.NumberFormatOptions)} FLUX`))).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "position-charts.png"), fullPage: true });
+
+    // Close it all into USDC: the 1,100 USDC come back, less the pair's fees and whatever WETH did meanwhile.
+    await page.goto(`${APP_URL}/positions`);
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByRole("button", { name: "Close", exact: true }).click();
+    await card.getByRole("button", { name: "Close all" }).click();
+    await card.getByLabel("Only USDC").check();
+    await card.locator("form").getByRole("button", { name: /Close position/ }).click();
+    await waitForConfirmed(page.locator("main"));
+    const closed = await vault.positionView(positionId);
+    expect(closed.lpAmount).toBe(0n);
+    expect(closed.debtValueWad).toBe(0n);
+    const returned = (await usdc.balanceOf(wallet.address)) - (usdcAfterOpen - 100_000_000n);
+    expect(returned).toBeGreaterThan(1_067_000_000n); // > 97% of the 1,100 USDC put in
+    expect(returned).toBeLessThan(1_133_000_000n);
+    // The page drops it from the open positions, and the wallet shows the balance back.
+    await expect.poll(() => page.getByTestId("position-card").filter({ hasText: `#${positionId}` }).filter({ hasText: "WETH-USDC" }).count(), { timeout: 30_000 }).toBe(0);
+    await page.goto(`${APP_URL}/farms/WETH-USDC`);
+    const finalBalance = await usdc.balanceOf(wallet.address);
+    const shown = Number((finalBalance / 10_000n).toString()) / 100; // to the cent, as the form shows it
+    await expect
+      .poll(async () => Number((await page.getByTestId(`balance-${usdcIndex}`).innerText()).replace(/[^\d.]/g, "")), { timeout: 20_000 })
+      .toBeCloseTo(shown, 1);
+  });
+
+  it("lets a lender deposit and withdraw everything", async () => {
+    const deployment = readDeployment("localhost");
+    const fUsdc = IERC20Metadata__factory.connect(deployment.pools.USDC.pool.address, provider);
+    const page = await browser().newPage({ viewport: { width: 1280, height: 1000 } });
+    const wallet = await installTestWallet(page, FARMER_KEY, RPC_URL);
+    await page.goto(`${APP_URL}/lend`);
+    await connectTestWallet(page);
+    const card = page.getByTestId("lend-pool-USDC");
+    await card.getByTestId("deposit-amount").fill("500");
+    await card.getByTestId("deposit-form").getByRole("button", { name: /Deposit/ }).click();
+    await waitForConfirmed(card.getByTestId("deposit-form"));
+    expect(await fUsdc.balanceOf(wallet.address)).toBeGreaterThan(0n);
+    await expect.poll(() => card.getByTestId("supplied").getAttribute("data-base-units"), { timeout: 20_000 }).toMatch(/^49\d{7}$|^500000000$/);
+
+    await card.getByTestId("withdraw-tab").click();
+    await card.getByTestId("withdraw-max").click();
+    await card.getByTestId("withdraw-form").getByRole("button", { name: /Withdraw/ }).click();
+    await waitForConfirmed(card.getByTestId("withdraw-form"));
+    expect(await fUsdc.balanceOf(wallet.address)).toBe(0n);
+    await expect.poll(() => card.getByTestId("supplied").getAttribute("data-base-units"), { timeout: 20_000 }).toBe("0");
+  });
+
+  it("shows a wrong-chain banner and switches the wallet to the deployment's chain", async () => {
+    const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
+    await installTestWallet(page, FARMER_KEY, RPC_URL, { startOnChainId: 1 });
+    await page.goto(`${APP_URL}/farms`);
+    await connectTestWallet(page);
+    const banner = page.getByRole("alert").filter({ hasText: "Your wallet is on chain 1" });
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.innerText()).toContain("Flux here runs on the local chain (31337)");
+    await banner.getByRole("button", { name: /Switch to/ }).click();
+    await banner.waitFor({ state: "detached", timeout: 15_000 });
+  });
+});

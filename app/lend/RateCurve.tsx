@@ -49,7 +49,8 @@ export function RateCurve({ symbol, points, currentUtilization, optimalUtilizati
         x={optimalUtilization}
         stroke="#5c677d"
         strokeDasharray="4 4"
-        label={{ value: `Optimal ${formatPercent(optimalUtilization, 0)}`, position: "insideTopLeft", fontSize: 11, fill: "#5c677d" }}
+        // Left of the line: optimal utilization sits near 100%, where a label to its right runs off the chart.
+        label={{ value: `Optimal ${formatPercent(optimalUtilization, 0)}`, position: "insideTopRight", fontSize: 11, fill: "#5c677d" }}
       />
       <ReferenceLine
         x={currentUtilization}

@@ -196,15 +196,25 @@ describe("a farmer and a lender in the browser", () => {
     await expect.poll(() => card.getByTestId("supplied").getAttribute("data-base-units"), { timeout: 20_000 }).toBe("0");
   });
 
-  it("shows a wrong-chain banner and switches the wallet to the deployment's chain", async () => {
-    const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
-    await installTestWallet(page, FARMER_KEY, RPC_URL, { startOnChainId: 1 });
-    await page.goto(`${APP_URL}/farms`);
-    await connectTestWallet(page);
-    const banner = page.getByRole("alert").filter({ hasText: "Your wallet is on chain 1" });
-    await banner.waitFor({ timeout: 15_000 });
-    expect(await banner.innerText()).toContain("Flux here runs on the local chain (31337)");
-    await banner.getByRole("button", { name: /Switch to/ }).click();
-    await banner.waitFor({ state: "detached", timeout: 15_000 });
+  it("shows a wrong-chain banner and switches the wallet to the deployment's chain, adding it when the wallet lacks it", async () => {
+    for (const chainUnknown of [false, true]) {
+      const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
+      const wallet = await installTestWallet(page, FARMER_KEY, RPC_URL, { startOnChainId: 1, chainUnknown });
+      await page.goto(`${APP_URL}/farms`);
+      await connectTestWallet(page);
+      const banner = page.getByRole("alert").filter({ hasText: "Your wallet is on chain 1" });
+      await banner.waitFor({ timeout: 15_000 });
+      expect(await banner.innerText()).toContain("Flux here runs on the local chain (31337)");
+      await banner.getByRole("button", { name: /Switch to/ }).click();
+      await banner.waitFor({ state: "detached", timeout: 15_000 });
+      if (chainUnknown) {
+        expect(wallet.addedChains).toEqual([
+          expect.objectContaining({ chainId: "0x7a69", rpcUrls: ["http://127.0.0.1:8545"], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } }),
+        ]);
+      } else {
+        expect(wallet.addedChains).toEqual([]);
+      }
+      await page.close();
+    }
   });
 });

@@ -17,6 +17,10 @@ describe("the web app against the local stack", () => {
     expect(table).toContain("1,000 WETH");
     // One chart per pool, drawn in the browser by recharts.
     await expect.poll(() => page.locator(".recharts-wrapper").count(), { timeout: 30_000 }).toBe(3);
+    // Without a wallet each pool's deposit card asks for one instead of guessing balances.
+    for (const symbol of ["USDC", "USDT", "WETH"]) {
+      await page.getByTestId(`lend-pool-${symbol}`).getByTestId("connect-to-deposit").waitFor({ timeout: 30_000 });
+    }
     await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "lend.png"), fullPage: true });
   });
 

@@ -17,6 +17,8 @@ export interface TestWallet {
   address: string;
   /** Every method the page asked for, in order: the test can check that signing went through the wallet. */
   requests: string[];
+  /** What the page asked the wallet to add with wallet_addEthereumChain. */
+  addedChains: unknown[];
   /** Makes the wallet refuse the next signature, as a person pressing "Reject" would. */
   rejectNextSignature(): void;
 }
@@ -24,12 +26,16 @@ export interface TestWallet {
 export interface TestWalletOptions {
   /** The chain the wallet says it is on at first, to test the wrong-chain banner; switching moves it to the node's. */
   startOnChainId?: number;
+  /** A wallet that has never seen the node's chain: switching fails with 4902 until the page adds the chain. */
+  chainUnknown?: boolean;
 }
 
 export async function installTestWallet(page: Page, privateKey: string, rpcUrl: string, options: TestWalletOptions = {}): Promise<TestWallet> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
   const chainId = Number((await provider.getNetwork()).chainId);
   let currentChainId = options.startOnChainId ?? chainId;
+  let chainKnown = !options.chainUnknown;
+  const addedChains: unknown[] = [];
   const signer = new Wallet(privateKey, provider);
   const requests: string[] = [];
   let rejectNext = false;
@@ -44,7 +50,16 @@ export async function installTestWallet(page: Page, privateKey: string, rpcUrl: 
         case "eth_chainId":
           return { result: toQuantity(currentChainId) };
         case "wallet_switchEthereumChain":
-          if (Number((params[0] as { chainId: string }).chainId) !== chainId) return { error: { code: 4902, message: "Unrecognized chain" } };
+          if (Number((params[0] as { chainId: string }).chainId) !== chainId || !chainKnown) {
+            return { error: { code: 4902, message: "Unrecognized chain ID. Try adding the chain using wallet_addEthereumChain first." } };
+          }
+          currentChainId = chainId;
+          return { result: null };
+        case "wallet_addEthereumChain":
+          // As wallets do: adding a chain also switches to it.
+          addedChains.push(params[0]);
+          if (Number((params[0] as { chainId: string }).chainId) !== chainId) return { error: { code: -32602, message: "The chain's RPC answers with another chain id." } };
+          chainKnown = true;
           currentChainId = chainId;
           return { result: null };
         case "eth_sendTransaction": {
@@ -75,7 +90,7 @@ export async function installTestWallet(page: Page, privateKey: string, rpcUrl: 
         const reply = await bridge(method, params ?? []);
         if ("error" in reply) throw Object.assign(new Error(reply.error.message), reply.error);
         // A real wallet tells the page it moved to another chain; so does this one.
-        if (method === "wallet_switchEthereumChain") {
+        if (method === "wallet_switchEthereumChain" || method === "wallet_addEthereumChain") {
           for (const listener of listeners.get("chainChanged") ?? []) listener((params as [{ chainId: string }])[0].chainId);
         }
         return reply.result;
@@ -104,6 +119,7 @@ export async function installTestWallet(page: Page, privateKey: string, rpcUrl: 
   return {
     address: signer.address,
     requests,
+    addedChains,
     rejectNextSignature: () => {
       rejectNext = true;
     },

@@ -23,3 +23,25 @@ export function formatPercent(fraction: number, fractionDigits = 2): string {
   }
   return `${percent.toLocaleString("en-US", { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })}%`;
 }
+
+/** A USD amount in WAD as "$1,234.57" (rounded to the cent), negative as "-$12.30". */
+export function formatUsdWad(valueWad: bigint): string {
+  const negative = valueWad < 0n;
+  const absolute = negative ? -valueWad : valueWad;
+  const cents = (absolute + 5n * 10n ** 15n) / 10n ** 16n;
+  const whole = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative && cents > 0n ? "-" : ""}$${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/** A USD amount as a number, "$1,234.57"; prices of tokens worth less than a dollar keep 4 significant decimals. */
+export function formatUsd(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  const digits = Math.abs(value) !== 0 && Math.abs(value) < 10 ? 4 : 2;
+  const text = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${value < 0 ? "-" : ""}$${text}`;
+}
+
+/** A ratio in basis points as a percentage. */
+export function formatBps(bps: bigint, fractionDigits = 2): string {
+  return formatPercent(Number(bps) / 10_000, fractionDigits);
+}

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import type { TransactionResponse } from "ethers";
 import { StakingRewardsVault__factory } from "../../typechain-types";
 import { checkAmount } from "../../lib/amountInput";
-import { formatPercent, formatTokenAmount } from "../../lib/format";
+import { formatBps, formatPercent, formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
 import {
   borrowProblem,
   formatLeverage,
@@ -32,18 +32,8 @@ const DEADLINE_SECONDS = 20n * 60n;
 const SLIPPAGE_PRESETS = ["0.1", "0.5", "1"] as const;
 type SlippageChoice = (typeof SLIPPAGE_PRESETS)[number] | "custom";
 
-/** Dollars and cents, always two decimals ("$2,000.10"): figures in a column read alike. */
-const usd = (valueWad: bigint) => {
-  const [whole, cents = ""] = formatTokenAmount(valueWad, 18, 2).split(".");
-  return `$${whole}.${cents.padEnd(2, "0")}`;
-};
 const tokenText = (amount: bigint, token: TokenSetup) =>
   `${formatTokenAmount(amount, token.decimals, token.decimals > 6 ? 6 : token.decimals)} ${token.symbol}`;
-/** A USD price with the digits that matter: cents for WETH, four decimals for a stablecoin. */
-const usdPrice = (price: number) =>
-  `$${price.toLocaleString("en-US", { minimumFractionDigits: price >= 100 ? 2 : 4, maximumFractionDigits: price >= 100 ? 2 : 4 })}`;
-const bpsText = (bps: bigint) => formatPercent(Number(bps) / 10_000);
-
 interface FormInputs {
   amountText0: string;
   amountText1: string;
@@ -107,7 +97,7 @@ function findProblems(inputs: FormInputs, setup: OpenSetup, state: VaultState | 
     else {
       const priceCheck = pairPriceCheck(state.market, state.risk.maxPriceDeviationBps);
       if (!priceCheck.withinLimit) {
-        problems.vault = `The pair's price is ${formatPercent(priceCheck.deviation)} away from the oracle's, more than the ${bpsText(state.risk.maxPriceDeviationBps)} the vault trades at; wait for arbitrage to bring it back.`;
+        problems.vault = `The pair's price is ${formatPercent(priceCheck.deviation)} away from the oracle's, more than the ${formatBps(state.risk.maxPriceDeviationBps)} the vault trades at; wait for arbitrage to bring it back.`;
       }
     }
   }
@@ -122,7 +112,7 @@ function findProblems(inputs: FormInputs, setup: OpenSetup, state: VaultState | 
       problems.leverage ??= `The vault would count this as ${formatLeverage(preview.leverageCheckWad!)}, above its ${formatLeverage(state.risk.maxLeverageWad)} maximum.`;
     }
     if (preview.exceedsWorkFactor) {
-      problems.leverage ??= `After the zap the debt ratio would be ${bpsText(preview.debtRatioBps)}, above the vault's ${bpsText(state.risk.workFactorBps)} work factor: lower the leverage.`;
+      problems.leverage ??= `After the zap the debt ratio would be ${formatBps(preview.debtRatioBps)}, above the vault's ${formatBps(state.risk.workFactorBps)} work factor: lower the leverage.`;
     }
   }
   problems.reason =
@@ -452,7 +442,7 @@ function PreviewFigures({
       <dl className="figures" data-testid="preview-figures">
         <div>
           <dt>Your equity</dt>
-          <dd data-testid="preview-equity">{usd(preview.equityWad)}</dd>
+          <dd data-testid="preview-equity">{formatUsdWad(preview.equityWad)}</dd>
         </div>
         <div>
           <dt>Borrow</dt>
@@ -460,11 +450,11 @@ function PreviewFigures({
         </div>
         <div>
           <dt>Position value after the zap</dt>
-          <dd data-testid="preview-value">{usd(preview.positionValueWad)}</dd>
+          <dd data-testid="preview-value">{formatUsdWad(preview.positionValueWad)}</dd>
         </div>
         <div>
           <dt>Debt value</dt>
-          <dd data-testid="preview-debt">{usd(preview.debtValueWad)}</dd>
+          <dd data-testid="preview-debt">{formatUsdWad(preview.debtValueWad)}</dd>
         </div>
         <div>
           <dt>Leverage</dt>
@@ -481,7 +471,7 @@ function PreviewFigures({
       <div className={styles.ratio} data-testid="preview-debt-ratio">
         <div className={styles.ratioLabel}>
           <span>Debt ratio</span>
-          <strong>{bpsText(preview.debtRatioBps)}</strong>
+          <strong>{formatBps(preview.debtRatioBps)}</strong>
         </div>
         <div
           className={styles.bar}
@@ -496,7 +486,7 @@ function PreviewFigures({
           <div className={`${styles.marker} ${styles.markerKill}`} style={{ left: `${Number(killFactorBps) / 100}%` }} title="Kill factor" />
         </div>
         <p className="muted">
-          Opens only up to the work factor, {bpsText(workFactorBps)}; liquidated above the kill factor, {bpsText(killFactorBps)}.
+          Opens only up to the work factor, {formatBps(workFactorBps)}; liquidated above the kill factor, {formatBps(killFactorBps)}.
         </p>
       </div>
 
@@ -509,11 +499,11 @@ function PreviewFigures({
           ] as const
         ).map(([moving, fixed, prices]) => (
           <li key={moving.address}>
-            {moving.symbol} (now {usdPrice(Number(moving === token0 ? state.market.price0Wad : state.market.price1Wad) / 1e18)}, {fixed.symbol}{" "}
+            {moving.symbol} (now {formatUsd(Number(moving === token0 ? state.market.price0Wad : state.market.price1Wad) / 1e18)}, {fixed.symbol}{" "}
             held):{" "}
             {prices.below === null && prices.above === null
               ? "no price liquidates it"
-              : [prices.below !== null && `below ${usdPrice(prices.below)}`, prices.above !== null && `above ${usdPrice(prices.above)}`]
+              : [prices.below !== null && `below ${formatUsd(prices.below)}`, prices.above !== null && `above ${formatUsd(prices.above)}`]
                   .filter(Boolean)
                   .join(", ")}
           </li>

@@ -5,8 +5,9 @@
  * vault's kill factor (LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS), and those anyone can liquidate already, each
  * with a link to it. Shares its reads with /positions (one scan of the logs for both).
  */
+import { formatBps } from "../../lib/format";
 import { useOwnedPositions } from "./chainData";
-import { formatBps, vaultHref } from "./display";
+import { vaultHref } from "./display";
 import "./positions.css";
 
 export function LiquidationWarningBanner() {

@@ -1,10 +1,11 @@
 "use client";
 
+import { formatBps, formatUsd, formatUsdWad } from "../../lib/format";
 import { useEffect, useState } from "react";
-import { formatUsd, formatUsdWad, LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS, type PositionEvent, type ProfitAndLoss } from "../../lib/positionHistory";
+import { LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS, type PositionEvent, type ProfitAndLoss } from "../../lib/positionHistory";
 import { useWallet } from "../wallet/WalletProvider";
 import { useOwnedPositions, type OwnedPosition } from "./chainData";
-import { DebtRatioBar, formatBps, HealthBadge, HealthWarning, PnlFigure, PositionFigures, vaultHref } from "./display";
+import { DebtRatioBar, HealthBadge, HealthWarning, PnlFigure, PositionFigures, vaultHref } from "./display";
 import { PositionActions, type ActionTab } from "./PositionActions";
 import { usePositionsPnl } from "./usePositionsPnl";
 import { FlashMessages } from "./flash";

@@ -5,11 +5,11 @@
  * wallet, close part or all of it. Every field is checked as it is typed (wallet balance, the debt as a ceiling),
  * approvals are exact and skipped when not needed, and each transaction's state shows under the form.
  */
+import { formatBps, formatUsdWad } from "../../lib/format";
 import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
 import { MaxUint256 } from "ethers";
 import { checkAmount, type AmountLimits } from "../../lib/amountInput";
 import { closeMinimums, previewClose, ReceiveAs, withSlippage, type ClosePreview } from "../../lib/closePreview";
-import { formatUsdWad } from "../../lib/positionHistory";
 import { debtRatioBps, simulateZap, tokenValueWad } from "../../lib/vaultMath";
 import { IERC20Metadata__factory, StakingRewardsVault__factory } from "../../typechain-types";
 import { AmountField } from "../forms/AmountField";
@@ -17,7 +17,7 @@ import { TransactionStatus } from "../tx/TransactionStatus";
 import { approvalStep, useTransactionFlow, type TransactionFlow, type TransactionStep } from "../tx/useTransactionFlow";
 import { useChain, useWallet } from "../wallet/WalletProvider";
 import { readCloseState, readPairState, type CloseState, type PositionViewData, type VaultLive, type VaultMeta } from "./chainData";
-import { formatBps, formatToken } from "./display";
+import { formatToken } from "./display";
 import { pushFlash } from "./flash";
 
 export type ActionTab = "add" | "repay" | "close";

@@ -16,8 +16,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatPercent } from "../../lib/format";
-import { formatUsd } from "../../lib/positionHistory";
+import { formatPercent, formatUsd } from "../../lib/format";
 import { formatTime } from "./display";
 
 export interface ChartPoint {

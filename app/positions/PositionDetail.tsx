@@ -7,11 +7,9 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { describeError, decodeProtocolError } from "../../lib/errors";
-import { formatTokenAmount } from "../../lib/format";
+import { formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
 import {
   findOpeningBlock,
-  formatUsd,
-  formatUsdWad,
   isClosedPosition,
   liquidationPriceView,
   positionHealth,

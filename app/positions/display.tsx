@@ -1,10 +1,8 @@
 "use client";
 
 /** Small pieces the positions pages share: amounts with units, the health badge, the debt-ratio bar, prices. */
-import { formatPercent, formatTokenAmount } from "../../lib/format";
+import { formatBps, formatPercent, formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
 import {
-  formatUsd,
-  formatUsdWad,
   liquidationPriceView,
   priceSubjectOf,
   relativeChange,
@@ -26,11 +24,6 @@ export function formatToken(amount: bigint, token: TokenMeta, maximumFractionDig
   const text = formatTokenAmount(amount, token.decimals, digits);
   const [whole, fraction = ""] = text.split(".");
   return `${whole}${minimum > 0 || fraction ? `.${fraction.padEnd(minimum, "0")}` : ""} ${token.symbol}`;
-}
-
-/** A ratio in basis points as a percentage. */
-export function formatBps(bps: bigint, fractionDigits = 2): string {
-  return formatPercent(Number(bps) / 10_000, fractionDigits);
 }
 
 /** A difference of two percentages, in percentage points. */

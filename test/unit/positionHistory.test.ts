@@ -1,9 +1,8 @@
+import { formatUsd, formatUsdWad } from "../../lib/format";
 import { describe, expect, it } from "vitest";
 import { Interface, type Log } from "ethers";
 import {
   decodePositionLog,
-  formatUsd,
-  formatUsdWad,
   harvestShareLp,
   isClosedPosition,
   LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS,

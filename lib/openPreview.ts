@@ -208,6 +208,17 @@ export interface OpenPreview {
   liquidation: { token0: { below: number | null; above: number | null }; token1: { below: number | null; above: number | null } };
 }
 
+/**
+ * The leverage to borrow for: what was asked, but never so close to the vault's maximum that a price move within the
+ * slippage tolerance carries it past. The vault checks leverage at the oracle prices of the block the transaction
+ * lands in, and a borrowed token that gains s against the supplied one raises the borrowed value by s: so
+ * (L - 1) x (1 + s) must stay within (max - 1). Below that band the request is left as it is. Rounded down.
+ */
+export function leverageToBorrowFor(leverageWad: bigint, maxLeverageWad: bigint, slippageBps: bigint): bigint {
+  const headroomWad = ((maxLeverageWad - WAD) * BPS) / (BPS + slippageBps);
+  return leverageWad - WAD > headroomWad ? WAD + headroomWad : leverageWad;
+}
+
 /** Previews an open; null when nothing is supplied (no equity, nothing to lever). */
 export function previewOpen(request: OpenRequest, market: OpenMarket, risk: OpenRisk): OpenPreview | null {
   const plan = borrowPlan(request, market);

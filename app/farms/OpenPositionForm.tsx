@@ -8,6 +8,7 @@ import { formatBps, formatPercent, formatTokenAmount, formatUsd, formatUsdWad } 
 import {
   borrowProblem,
   formatLeverage,
+  leverageToBorrowFor,
   openYield,
   pairPriceCheck,
   parseLeverage,
@@ -67,7 +68,8 @@ function parseRequest(inputs: FormInputs, setup: OpenSetup, state: VaultState | 
       ? {
           amount0: amount0.amount,
           amount1: amount1.amount,
-          leverageWad: leverage.leverageWad,
+          // At the limit, keep the slippage tolerance as room for prices to move before the transaction is mined.
+          leverageWad: leverageToBorrowFor(leverage.leverageWad, state!.risk.maxLeverageWad, slippage.slippageBps),
           borrow: inputs.borrow,
           slippageBps: slippage.slippageBps,
         }
@@ -139,7 +141,8 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
   const update = (change: Partial<FormInputs>) => setInputs((current) => ({ ...current, ...change }));
 
   // Cheap enough (a few bigint square roots) to recompute on every render and every block.
-  const { request } = parseRequest(inputs, setup, state);
+  const { request, leverage: parsedLeverage } = parseRequest(inputs, setup, state);
+  const parsedLeverageWad = parsedLeverage?.leverageWad ?? null;
   const preview = state && request ? previewOpen(request, state.market, state.risk) : null;
   const yieldFigures: OpenYield | null =
     state && preview
@@ -283,6 +286,12 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
           <p className="muted">
             {maxLeverage === null ? "Reading the vault's limits…" : `From 1x (no borrowing) to this vault's ${maxLeverage.toFixed(2)}x.`}
           </p>
+          {request && parsedLeverageWad !== null && request.leverageWad < parsedLeverageWad && (
+            <p className="muted" data-testid="leverage-headroom">
+              Borrowing for {(Number(request.leverageWad) / 1e18).toFixed(3)}x: at the vault&apos;s limit your slippage tolerance is kept
+              as room for prices to move before the transaction is mined, so the vault does not refuse it.
+            </p>
+          )}
           {problems.leverage && (
             <p className="field-error" data-testid="leverage-error">
               {problems.leverage}

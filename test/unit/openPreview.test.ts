@@ -6,6 +6,7 @@ import {
   borrowProblem,
   debtAfterBorrow,
   formatLeverage,
+  leverageToBorrowFor,
   minimumLp,
   newPositionLp,
   openLeverageCheckWad,
@@ -364,5 +365,28 @@ describe("parseLeverage and parseSlippage", () => {
     expect(formatLeverage(3n * WAD)).toBe("3.00x");
     expect(formatLeverage(3n * WAD + 1n)).toBe("3.01x");
     expect(formatLeverage((1_025n * WAD) / 100n)).toBe("10.25x");
+  });
+});
+
+describe("leverageToBorrowFor", () => {
+  it("keeps the slippage tolerance as room below the vault's maximum, and leaves lower requests alone", () => {
+    // 3x max, 0.5%: (L - 1) x 1.005 <= 2, so L <= 1 + 2 / 1.005 = 2.99004975...x.
+    expect(leverageToBorrowFor(3n * WAD, 3n * WAD, 50n)).toBe(WAD + (2n * WAD * 10_000n) / 10_050n);
+    expect(leverageToBorrowFor(3n * WAD, 3n * WAD, 50n)).toBe(2_990_049_751_243_781_094n);
+    expect(leverageToBorrowFor(29n * WAD / 10n, 3n * WAD, 50n)).toBe(29n * WAD / 10n);
+    expect(leverageToBorrowFor(10n * WAD, 10n * WAD, 100n)).toBe(WAD + (9n * WAD * 10_000n) / 10_100n);
+    expect(leverageToBorrowFor(3n * WAD, 3n * WAD, 0n)).toBe(3n * WAD);
+  });
+
+  it("survives the price move it leaves room for: a borrowed token up by the tolerance still passes the vault's check", () => {
+    const asked = leverageToBorrowFor(3n * WAD, VOLATILE_RISK.maxLeverageWad, 50n);
+    const plan = borrowPlan({ amount0: usdc(1_000), amount1: 0n, leverageWad: asked, borrow: "token1" }, VOLATILE);
+    const wethUp = { ...VOLATILE, price1Wad: (VOLATILE.price1Wad * 10_050n) / 10_000n };
+    const check = openLeverageCheckWad({ amount0: usdc(1_000), amount1: 0n, borrow0: plan.borrow0, borrow1: plan.borrow1 }, wethUp);
+    expect(check).not.toBeNull();
+    expect(check!).toBeLessThanOrEqual(VOLATILE_RISK.maxLeverageWad);
+    // Without the room, the same move is refused.
+    const exact = borrowPlan({ amount0: usdc(1_000), amount1: 0n, leverageWad: 3n * WAD, borrow: "token1" }, VOLATILE);
+    expect(openLeverageCheckWad({ amount0: usdc(1_000), amount1: 0n, borrow0: exact.borrow0, borrow1: exact.borrow1 }, wethUp)!).toBeGreaterThan(VOLATILE_RISK.maxLeverageWad);
   });
 });

@@ -133,6 +133,11 @@ describe("a farmer and a lender in the browser", () => {
     await card.waitFor({ timeout: 30_000 });
     expect(await card.innerText()).toMatch(/Debt ratio[\s\S]*6\d\.\d\d%/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "positions.png"), fullPage: true });
+    // The same card on a phone: nothing runs off the side.
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "positions-connected-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 1000 });
 
     // Add 100 USDC of collateral: the debt stays, the value grows, so the debt ratio falls.
     await card.getByRole("button", { name: "Add collateral" }).click();

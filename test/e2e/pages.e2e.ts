@@ -51,6 +51,8 @@ describe("the web app against the local stack", () => {
       // Nothing overflows the page sideways: wide tables scroll inside their own box.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${route} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+      // Let the page's first reads land, so the screenshot shows figures rather than loading states.
+      await page.waitForLoadState("networkidle");
       const name = route.slice(1).replace(/\//g, "-");
       await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, `${name}-phone.png`), fullPage: true });
     }

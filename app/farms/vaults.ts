@@ -128,53 +128,30 @@ export async function readVaults(network: string, rpcUrl: string): Promise<Vault
   if (records.length === 0) return [];
   const provider = providerFor(deployment, rpcUrl);
   const latestBlock = await latestBlockOf(provider);
-  return Promise.all(records.map((record) => readVaultOverview(provider, record, deployment.startBlock, latestBlock)));
+  return Promise.all(
+    records.map(async (record) => readVaultOverview(provider, await readVaultSetup(provider, record, deployment.startBlock, latestBlock), latestBlock)),
+  );
 }
 
-async function readVaultOverview(
-  provider: JsonRpcProvider,
-  record: DeployedVaultRecord,
-  startBlock: number,
-  latestBlock: Block,
-): Promise<VaultOverview> {
-  const now = BigInt(latestBlock.timestamp);
-  const vault = StakingRewardsVault__factory.connect(record.vault.address, provider);
-  const [pairAddress, pool0Address, pool1Address, oracleAddress, farmAddress, risk, totals] = await Promise.all([
-    vault.pair(),
-    vault.pool0(),
-    vault.pool1(),
-    vault.oracle(),
-    vault.farm(),
-    vault.riskParameters(),
-    vault.totals(),
-  ]);
-  const pair = IUniswapV2Pair__factory.connect(pairAddress, provider);
-  const farm = IStakingRewards__factory.connect(farmAddress, provider);
-  const oracle = PriceOracle__factory.connect(oracleAddress, provider);
-  const pool0 = LendingPool__factory.connect(pool0Address, provider);
-  const pool1 = LendingPool__factory.connect(pool1Address, provider);
-
-  const [pairToken0, pairToken1, reserves, lpSupply, rewardToken, rewardRate, farmStakedLp, periodFinish, swapVolume] =
+async function readVaultOverview(provider: JsonRpcProvider, setup: OpenSetup, latestBlock: Block): Promise<VaultOverview> {
+  const vault = StakingRewardsVault__factory.connect(setup.vaultAddress, provider);
+  const pair = IUniswapV2Pair__factory.connect(setup.pairAddress, provider);
+  const farm = IStakingRewards__factory.connect(setup.farmAddress, provider);
+  const oracle = PriceOracle__factory.connect(setup.oracleAddress, provider);
+  const pool0 = LendingPool__factory.connect(setup.pool0Address, provider);
+  const pool1 = LendingPool__factory.connect(setup.pool1Address, provider);
+  const [risk, totals, reserves, lpSupply, rewardRate, farmStakedLp, periodFinish, price0, price1, rewardPrice, symbol0, symbol1, borrowRate0, borrowRate1] =
     await Promise.all([
-      pair.token0(),
-      pair.token1(),
+      vault.riskParameters(),
+      vault.totals(),
       pair.getReserves(),
       pair.totalSupply(),
-      farm.rewardsToken(),
       farm.rewardRate(),
       farm.totalSupply(),
       farm.periodFinish(),
-      readSwapVolume(provider, pairAddress, startBlock, latestBlock),
-    ]);
-  const decimalsOf = (token: string) => IERC20Metadata__factory.connect(token, provider).decimals();
-  const [decimals0, decimals1, rewardDecimals, price0, price1, rewardPrice, symbol0, symbol1, borrowRate0, borrowRate1] =
-    await Promise.all([
-      decimalsOf(pairToken0),
-      decimalsOf(pairToken1),
-      decimalsOf(rewardToken),
-      oracle.priceOf(pairToken0),
-      oracle.priceOf(pairToken1),
-      oracle.priceOf(rewardToken),
+      oracle.priceOf(setup.token0.address),
+      oracle.priceOf(setup.token1.address),
+      oracle.priceOf(setup.rewardToken.address),
       pool0.symbol(),
       pool1.symbol(),
       pool0.borrowRatePerYear(),
@@ -183,37 +160,37 @@ async function readVaultOverview(
 
   // The fair price is what the vault itself lends against, so a pair pushed off the market price does not
   // inflate the TVL or deflate the APR shown here.
-  const lpPriceWad = fairLpPriceWad(reserves[0], reserves[1], lpSupply, price0, price1, Number(decimals0), Number(decimals1));
+  const lpPriceWad = fairLpPriceWad(reserves[0], reserves[1], lpSupply, price0, price1, setup.token0.decimals, setup.token1.decimals);
   const rewardApr = farmRewardApr({
     rewardRatePerSecond: rewardRate,
-    rewardDecimals: Number(rewardDecimals),
+    rewardDecimals: setup.rewardToken.decimals,
     rewardPriceWad: rewardPrice,
     stakedLp: farmStakedLp,
     lpPriceWad,
     periodFinish,
-    now,
+    now: BigInt(latestBlock.timestamp),
   });
   const feeApr = tradingFeeApr({
-    amount0In: swapVolume.amount0In,
-    amount1In: swapVolume.amount1In,
+    amount0In: setup.swapVolume.amount0In,
+    amount1In: setup.swapVolume.amount1In,
     price0Wad: price0,
     price1Wad: price1,
-    decimals0: Number(decimals0),
-    decimals1: Number(decimals1),
-    windowSeconds: swapVolume.windowSeconds,
+    decimals0: setup.token0.decimals,
+    decimals1: setup.token1.decimals,
+    windowSeconds: setup.swapVolume.windowSeconds,
     liquidityValueWad: lpValueWad(lpSupply, lpPriceWad),
   });
   const borrowApr0 = Number(borrowRate0) / 1e18;
   const borrowApr1 = Number(borrowRate1) / 1e18;
   return {
-    name: record.name,
-    address: record.vault.address,
-    token0Symbol: record.token0,
-    token1Symbol: record.token1,
+    name: setup.name,
+    address: setup.vaultAddress,
+    token0Symbol: setup.token0.symbol,
+    token1Symbol: setup.token1.symbol,
     tvlWad: lpValueWad(totals.totalLp, lpPriceWad),
     rewardApr,
     tradingFeeApr: feeApr,
-    feeWindowSeconds: Number(swapVolume.windowSeconds),
+    feeWindowSeconds: Number(setup.swapVolume.windowSeconds),
     yieldApr: lpYieldApr(rewardApr, feeApr),
     pools: [
       { symbol: symbol0, borrowApr: borrowApr0 },
@@ -257,8 +234,13 @@ export async function readOpenSetup(network: string, rpcUrl: string, name: strin
   const record = deployment.farming?.vaults[name];
   if (!record) return null;
   const provider = providerFor(deployment, rpcUrl);
+  return readVaultSetup(provider, record, deployment.startBlock, await latestBlockOf(provider));
+}
+
+/** A vault's wiring from its immutables, its tokens' symbols and decimals, and the pair's recent swaps. */
+async function readVaultSetup(provider: JsonRpcProvider, record: DeployedVaultRecord, startBlock: number, latest: Block): Promise<OpenSetup> {
   const vault = StakingRewardsVault__factory.connect(record.vault.address, provider);
-  const [pairAddress, token0Address, token1Address, pool0Address, pool1Address, oracleAddress, farmAddress, rewardAddress, latest] =
+  const [pairAddress, token0Address, token1Address, pool0Address, pool1Address, oracleAddress, farmAddress, rewardAddress] =
     await Promise.all([
       vault.pair(),
       vault.token0(),
@@ -268,7 +250,6 @@ export async function readOpenSetup(network: string, rpcUrl: string, name: strin
       vault.oracle(),
       vault.farm(),
       vault.rewardToken(),
-      latestBlockOf(provider),
     ]);
   const tokenSetup = async (address: string): Promise<TokenSetup> => {
     const token = IERC20Metadata__factory.connect(address, provider);
@@ -279,7 +260,7 @@ export async function readOpenSetup(network: string, rpcUrl: string, name: strin
     tokenSetup(token0Address),
     tokenSetup(token1Address),
     tokenSetup(rewardAddress),
-    readSwapVolume(provider, pairAddress, deployment.startBlock, latest),
+    readSwapVolume(provider, pairAddress, startBlock, latest),
   ]);
   return {
     name: record.name,

@@ -50,7 +50,7 @@ function remoteNetworks(): Record<string, NetworkUserConfig> {
 }
 
 const COMPILER_SETTINGS = {
-  optimizer: { enabled: true, runs: 10_000 },
+  optimizer: { enabled: true, runs: 200 },
   viaIR: true,
   // Cancun is live on BSC, Polygon PoS and Arbitrum; we use transient storage for reentrancy locks.
   evmVersion: "cancun",
@@ -59,18 +59,6 @@ const COMPILER_SETTINGS = {
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [{ version: SOLC_VERSION, settings: COMPILER_SETTINGS }],
-    // The vaults are the largest contracts: fewer optimizer runs keep them under the 24 KiB code-size limit.
-    overrides: {
-      "contracts/vault/StakingRewardsVault.sol": {
-        version: SOLC_VERSION,
-        settings: { ...COMPILER_SETTINGS, optimizer: { enabled: true, runs: 1 } },
-      },
-      // The upgrade tests' V2 inherits the whole vault.
-      "contracts/test/StakingRewardsVaultV2Test.sol": {
-        version: SOLC_VERSION,
-        settings: { ...COMPILER_SETTINGS, optimizer: { enabled: true, runs: 1 } },
-      },
-    },
   },
   networks: {
     hardhat: { chainId: 31337 },

@@ -35,6 +35,8 @@ export interface PoolConfig {
   symbol: string;
   rateModel: KinkedRateParameters;
   reserveFactorBps: number;
+  /** Paid from the insurance reserve to whoever liquidates an underwater position (whole tokens, per write-off). */
+  liquidationIncentive: TokenAmount;
 }
 
 export interface VaultConfig {
@@ -267,7 +269,7 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
     knownToken(symbol, `${field} (the pool's asset)`);
     const pool = object(value, field);
     if (!pool) continue;
-    checkKeys(pool, field, ["rateModel", "reserveFactorBps"]);
+    checkKeys(pool, field, ["rateModel", "reserveFactorBps", "liquidationIncentive"]);
     let rateModel: KinkedRateParameters = STABLECOIN_RATE_MODEL;
     if (typeof pool.rateModel === "string") {
       if (RATE_MODEL_PRESETS[pool.rateModel]) rateModel = RATE_MODEL_PRESETS[pool.rateModel];
@@ -298,6 +300,7 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
       symbol,
       rateModel,
       reserveFactorBps: integer(pool.reserveFactorBps, `${field}.reserveFactorBps`, 0, 5_000, DEFAULT_RESERVE_FACTOR_BPS),
+      liquidationIncentive: pool.liquidationIncentive === undefined ? { unlimited: false, wholeTokens: "0" } : amount(pool.liquidationIncentive, `${field}.liquidationIncentive`),
     };
   }
 
@@ -319,7 +322,18 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
       const rawRisk = object(vault.risk, `${field}.risk`);
       if (rawRisk) {
         const riskField = `${field}.risk`;
-        checkKeys(rawRisk, riskField, ["workFactorBps", "killFactorBps", "liquidationBountyBps", "maxPriceDeviationBps", "maxLeverage", "harvestSlippageBps"]);
+        checkKeys(rawRisk, riskField, [
+          "workFactorBps",
+          "killFactorBps",
+          "liquidationBountyBps",
+          "maxPriceDeviationBps",
+          "maxLeverage",
+          "harvestSlippageBps",
+          "harvestMaxSaleBps",
+          "swapSlippageBps",
+          "liquidationTargetBps",
+          "fullLiquidationBelowUsd",
+        ]);
         // The bounds LeveragedVault._setRiskParameters enforces, checked here so a bad value never reaches the chain.
         const workFactorBps = integer(rawRisk.workFactorBps, `${riskField}.workFactorBps`, 1, 9_799);
         const killFactorBps = integer(rawRisk.killFactorBps, `${riskField}.killFactorBps`, 2, 9_800);
@@ -338,7 +352,17 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
           liquidationBountyBps: integer(rawRisk.liquidationBountyBps, `${riskField}.liquidationBountyBps`, 0, 500),
           maxPriceDeviationBps: integer(rawRisk.maxPriceDeviationBps, `${riskField}.maxPriceDeviationBps`, 1, 1_000),
           maxLeverageWad,
-          harvestSlippageBps: integer(rawRisk.harvestSlippageBps, `${riskField}.harvestSlippageBps`, 0, 1_000),
+          harvestSlippageBps: integer(rawRisk.harvestSlippageBps, `${riskField}.harvestSlippageBps`, 1, 1_000),
+          harvestMaxSaleBps: integer(rawRisk.harvestMaxSaleBps, `${riskField}.harvestMaxSaleBps`, 1, 25, STABLE_VAULT_RISK.harvestMaxSaleBps),
+          swapSlippageBps: integer(rawRisk.swapSlippageBps, `${riskField}.swapSlippageBps`, 50, 1_000, STABLE_VAULT_RISK.swapSlippageBps),
+          liquidationTargetBps: integer(rawRisk.liquidationTargetBps, `${riskField}.liquidationTargetBps`, 1, workFactorBps, workFactorBps),
+          fullLiquidationBelowUsd: integer(
+            rawRisk.fullLiquidationBelowUsd,
+            `${riskField}.fullLiquidationBelowUsd`,
+            0,
+            4_294_967_295,
+            STABLE_VAULT_RISK.fullLiquidationBelowUsd,
+          ),
         };
       }
     }

@@ -48,6 +48,8 @@ export interface Deployment {
     uniswapFactory: string;
     uniswapRouter: string;
     rewardPair: string;
+    /** The stateless VaultLens that answers the app's and keepers' batch reads. */
+    lens: DeployedContract;
     vaults: Record<string, DeployedVaultRecord>;
   };
   updatedAt: string;

@@ -82,6 +82,48 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
       return `Closing position #${args[0]} would not return enough to repay its debt; repay some debt from your wallet first.`;
     case "FractionOutOfRange":
       return `Close between 0.01% and 100% of the position (asked for ${bps(args[0])}).`;
+    case "PositionClosed":
+      return `Position #${args[0]} is already closed: it holds nothing and owes nothing.`;
+    case "PositionTooSmall":
+      return `That would leave the position with ${args[0]} LP shares, below the vault's minimum of ${args[1]}: close it in full or leave more in.`;
+    case "SwapOutsideOracleBound":
+      return `The pair's price (${wadNumber(args[0]).toPrecision(6)}) is ${bps(args[2])} worse than the oracle's (${wadNumber(args[1]).toPrecision(6)}), beyond the ${bps(args[3])} a swap may lose. Wait for arbitrage, or close receiving both tokens (no swap).`;
+    case "InsufficientSharesMinted":
+      return `The position would receive ${args[0]} LP shares, fewer than the minimum ${args[1]}: the share price moved before the transaction was mined. Try again.`;
+    case "HarvestSlippageExceeded":
+      return `The harvest would receive ${args[0]} base units for its rewards, less than the minimum ${args[1]}; try again after arbitrage.`;
+    case "HarvestNothingSellable":
+      return "The reward pair's price is below the oracle's floor, so the harvest sells nothing now; the rewards stay in the vault for the next harvest.";
+    case "NotBorrower":
+      return `Only the borrower ${args[1]} can repay its own debt at this pool.`;
+    case "TriggerOutOfRange":
+      return `The order's trigger (${bps(args[0])} debt ratio) must be above zero and below the kill factor (${bps(args[1])}).`;
+    case "TargetNotBelowTrigger":
+      return `The order's target debt ratio (${bps(args[0])}) must be below its trigger (${bps(args[1])}).`;
+    case "InvalidPriceRange":
+      return "The order's low price must be below its high price (leave one side at zero to use only the other).";
+    case "ExecutorFeeTooHigh":
+      return `The executor's payment (${bps(args[0])}) is above the cap of ${bps(args[1])}.`;
+    case "OrderSlippageOutOfRange":
+      return `The order's slippage (${bps(args[0])}) must be above 0% and at most ${bps(args[1])}.`;
+    case "NoOrder":
+      return `Position #${args[0]} has no such order (never set, cancelled or already executed).`;
+    case "DeleverageNotTriggered":
+      return `Position #${args[0]} is at a ${bps(args[1])} debt ratio, below the order's trigger of ${bps(args[2])}.`;
+    case "PriceNotTriggered":
+      return `The price (${wadNumber(args[1]).toPrecision(6)}) is still inside the order's range, so it does not execute.`;
+    case "TargetUnreachable":
+      return `Position #${args[0]} (debt ratio ${bps(args[1])}) cannot reach ${bps(args[2])} by closing part of it.`;
+    case "NothingToClaim":
+      return "There is nothing of that token kept for you to claim.";
+    case "SequencerDown":
+      return "The network's sequencer is down, so prices cannot be trusted; try again when it is back.";
+    case "SequencerGracePeriodNotOver":
+      return "The network's sequencer has just come back up; prices are trusted again after a short grace period.";
+    case "InvalidRiskParameter":
+      return `The risk parameter ${args[0]} is out of its allowed range.`;
+    case "ReentrancyGuardReentrantCall":
+      return "A token or contract tried to call the protocol again from inside one of its own calls, and was refused.";
     case "InsufficientCash":
       return `The pool has only ${args[1]} base units available, less than the ${args[0]} asked for. Borrow or withdraw less.`;
     case "CreditLimitExceeded":
@@ -89,7 +131,7 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
     case "RepayExceedsDebt":
       return "That repays more than is owed.";
     case "StalePrice":
-      return "The price feed has not updated recently enough for the protocol to trust it; try again later.";
+      return "The price feed has not updated recently enough for the protocol to trust it; try again later. Repaying debt, and a close whose proceeds repay the debt without a swap, work without it.";
     case "InvalidPrice":
     case "FeedNotSet":
       return "The price oracle has no valid price for one of the tokens.";

@@ -15,7 +15,14 @@
  */
 import { NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import type { Deployment } from "./deployments";
-import { LeveragedVault__factory, PriceOracle__factory, type LeveragedVault, type PriceOracle } from "../typechain-types";
+import {
+  LeveragedVault__factory,
+  PriceOracle__factory,
+  VaultLens__factory,
+  type LeveragedVault,
+  type PriceOracle,
+  type VaultLens,
+} from "../typechain-types";
 
 const WAD = 10n ** 18n;
 
@@ -56,6 +63,15 @@ export function shouldHarvest(inputs: HarvestInputs): HarvestDecision {
     return { harvest: true, reason: "the maximum interval since the last harvest has passed", thresholdUsd };
   }
   return { harvest: false, reason: "pending rewards are not yet worth the gas cost times the margin", thresholdUsd };
+}
+
+/** The least a harvest's reward sale may return: what it returns now less `toleranceBps`, rounded up. */
+export function harvestMinimumOut(amountOutNow: bigint, toleranceBps: number): bigint {
+  if (!Number.isInteger(toleranceBps) || toleranceBps < 0 || toleranceBps >= 10_000) {
+    throw new Error(`The harvest tolerance must be a whole number of basis points from 0 to 9999, not ${toleranceBps}`);
+  }
+  const product = amountOutNow * BigInt(10_000 - toleranceBps);
+  return product === 0n ? 0n : (product - 1n) / 10_000n + 1n;
 }
 
 /** Gas units at a gas price (wei) paid in a gas token worth `gasTokenPriceWad` USD (WAD per whole token), in USD. */
@@ -205,6 +221,8 @@ export interface KeeperOptions {
   dryRun: boolean;
   harvestMarginMultiplier: number;
   maxHarvestIntervalSeconds: number;
+  /** The harvest's own minimum: the sale's output at simulation time less this (basis points). */
+  harvestToleranceBps: number;
   /** Positions per `positionViews` call. A view costs about 39k gas (more with debt): 300 of them, about 12M gas,
    *  stay under common nodes' eth_call gas caps and under Osaka's 16.7M per transaction (EIP-7825), should a node
    *  apply that to calls too. */
@@ -229,8 +247,10 @@ export interface KeeperOptions {
 export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = {
   dryRun: false,
   harvestMarginMultiplier: 3,
-  // Keepers harvest about daily: a week of rewards at once would move the FLUX pair past the slippage guard.
-  maxHarvestIntervalSeconds: 86_400,
+  // A harvest sells at most a small share of the reward pair per call (the sandwich bound) and carries the rest, so
+  // a keeper that harvests at least every few hours keeps compounding current.
+  maxHarvestIntervalSeconds: 6 * 3_600,
+  harvestToleranceBps: 50,
   scanPageSize: 300,
   scanConcurrency: 4,
   gasLimitHeadroomPercent: 20,
@@ -291,6 +311,7 @@ export class Keeper {
   private readonly provider: Provider;
   private readonly nonceManager: NonceManager;
   private readonly oracle: PriceOracle;
+  private readonly lens: VaultLens;
   private readonly vaultNames: string[];
   private readonly harvestStates = new Map<string, VaultHarvestState>();
   private rpcCallCount = 0;
@@ -314,6 +335,7 @@ export class Keeper {
     this.provider = signer.provider;
     this.nonceManager = signer instanceof NonceManager ? signer : new NonceManager(signer);
     this.oracle = PriceOracle__factory.connect(deployment.farming.oracle.address, this.provider);
+    this.lens = VaultLens__factory.connect(deployment.farming.lens.address, this.provider);
     this.vaultNames = Object.keys(deployment.farming.vaults);
     if (!deployment.tokens[this.options.gasTokenSymbol]) {
       throw new Error(`The deployment has no ${this.options.gasTokenSymbol} token to price gas with`);
@@ -386,7 +408,8 @@ export class Keeper {
     let openPositions = 0;
     for (let index = 0; index < pages.length; index += this.options.scanConcurrency) {
       const batch = pages.slice(index, index + this.options.scanConcurrency);
-      const results = await Promise.all(batch.map((page) => this.rpc(() => vault.positionViews(page.firstId, page.count))));
+      const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
+      const results = await Promise.all(batch.map((page) => this.rpc(() => this.lens.positionViews(vaultAddress, page.firstId, page.count))));
       for (const views of results) {
         for (const view of views) {
           if (view.lpAmount > 0n || view.debt0 > 0n || view.debt1 > 0n) openPositions += 1;
@@ -450,12 +473,20 @@ export class Keeper {
     const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
       this.options.log({ vault: name, action, reason, ...extra });
     for (let attempt = 1; ; attempt++) {
-      const [rewardAmount, rewardValueWad] = await this.rpc(() => vault.pendingHarvest());
-      if (rewardAmount === 0n) {
+      const plan = await this.rpc(() => vault.previewHarvest());
+      const rewardAmount = plan.rewardToSell;
+      if (plan.rewardAvailable === 0n) {
         log("skip-harvest", "nothing pending", { numbers: { rewardAmount: "0" } });
         return "skipped";
       }
-      const simulation = await this.simulate(vault, () => vault.harvest.staticCall(), () => vault.harvest.estimateGas());
+      const rewardValueWad = rewardAmount === 0n ? 0n : await this.rpc(() => this.oracle.usdValueOf(this.deployment.farming!.flux.address, rewardAmount));
+      // The sale must return what it would now, less a small tolerance: a sandwich in between makes it revert.
+      const minAmountOut = harvestMinimumOut(plan.amountOut, this.options.harvestToleranceBps);
+      const simulation = await this.simulate(
+        vault,
+        () => vault.harvest.staticCall(minAmountOut),
+        () => vault.harvest.estimateGas(minAmountOut),
+      );
       if (!simulation.ok) {
         log("skip-harvest", simulation.reason, { numbers: { rewardAmount: rewardAmount.toString() } });
         return "skipped";
@@ -500,7 +531,7 @@ export class Keeper {
         log("would-harvest", `dry run: ${decision.reason}`, { numbers });
         return "would-send";
       }
-      const sent = await this.sendAndConfirm((gasLimit) => vault.harvest({ gasLimit }), simulation.gas);
+      const sent = await this.sendAndConfirm((gasLimit) => vault.harvest(minAmountOut, { gasLimit }), simulation.gas);
       if (sent.kind === "not-sent" && sent.retryable && attempt < this.options.sendAttempts) {
         await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, this.options.retry.baseDelayMs, this.options.retry.maxDelayMs));
         continue;

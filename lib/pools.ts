@@ -34,13 +34,17 @@ export interface LocalTokenSpec {
   rateModel: KinkedRateParameters;
   /** Whole tokens the seed lender deposits so the pool has liquidity from the start. */
   seedDepositWholeTokens: number;
+  /** Whole tokens the deployer puts into the insurance reserve, which absorbs bad debt before lenders do. */
+  seedReserveWholeTokens: number;
+  /** What the reserve pays whoever liquidates an underwater position, per write-off (whole tokens). */
+  liquidationIncentiveWholeTokens: number;
 }
 
 export const LOCAL_TOKENS: LocalTokenSpec[] = [
-  { symbol: "USDC", name: "USD Coin (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000 },
-  { symbol: "USDT", name: "Tether USD (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000 },
+  { symbol: "USDC", name: "USD Coin (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 10 },
+  { symbol: "USDT", name: "Tether USD (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 10 },
   // WETH is the real WETH9 from @uniswap/v2-periphery; it has no faucet, you wrap ETH.
-  { symbol: "WETH", name: "Wrapped Ether", decimals: 18, faucetWholeTokens: 0, rateModel: VOLATILE_RATE_MODEL, seedDepositWholeTokens: 1_000 },
+  { symbol: "WETH", name: "Wrapped Ether", decimals: 18, faucetWholeTokens: 0, rateModel: VOLATILE_RATE_MODEL, seedDepositWholeTokens: 1_000, seedReserveWholeTokens: 10, liquidationIncentiveWholeTokens: 0.005 },
 ];
 
 export function fTokenName(symbol: string): { name: string; symbol: string } {

@@ -135,20 +135,23 @@ export function decodePositionLog(log: Log): PositionEvent | null {
       return { ...base, kind: "repaid", repaid0: a.repaid0, repaid1: a.repaid1 };
     case "PositionDecreased":
       return { ...base, kind: "decreased", lpRemoved: a.lpRemoved, repaid0: a.repaid0, repaid1: a.repaid1, returned0: a.returned0, returned1: a.returned1 };
-    case "PositionLiquidated":
+    case "PositionLiquidated": {
+      // The outcome struct: debt repaid first, then the liquidator's bounty (paid), then what is kept for the owner.
+      const outcome = a.outcome;
       return {
         ...base,
         kind: "liquidated",
         liquidator: a.liquidator,
-        bounty0: a.bounty0,
-        bounty1: a.bounty1,
-        repaid0: a.repaid0,
-        repaid1: a.repaid1,
-        returned0: a.returned0,
-        returned1: a.returned1,
-        badDebt0: a.badDebt0,
-        badDebt1: a.badDebt1,
+        bounty0: outcome.paid0,
+        bounty1: outcome.paid1,
+        repaid0: outcome.repaid0,
+        repaid1: outcome.repaid1,
+        returned0: outcome.returned0,
+        returned1: outcome.returned1,
+        badDebt0: outcome.badDebt0,
+        badDebt1: outcome.badDebt1,
       };
+    }
     default:
       return null;
   }

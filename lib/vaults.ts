@@ -4,6 +4,7 @@
  */
 import { WAD } from "./math";
 
+/** LeveragedVault.RiskParameters, field for field (ILeveragedVault.sol documents each). */
 export interface RiskParameters {
   workFactorBps: number;
   killFactorBps: number;
@@ -11,6 +12,14 @@ export interface RiskParameters {
   maxPriceDeviationBps: number;
   maxLeverageWad: bigint;
   harvestSlippageBps: number;
+  /** Most a harvest sells per call, as a share of the reward pair's reward reserve (<= 25: sandwiches lose). */
+  harvestMaxSaleBps: number;
+  /** Largest loss against the oracle a swap inside close, liquidation or an order may take. */
+  swapSlippageBps: number;
+  /** Debt ratio a partial liquidation returns a position to. */
+  liquidationTargetBps: number;
+  /** Positions worth less than this (whole USD) are liquidated in full. */
+  fullLiquidationBelowUsd: number;
 }
 
 /** A stablecoin pair moves little, so it may run at 10x. Opening at exactly 10x costs swap fees, which the work
@@ -22,6 +31,10 @@ export const STABLE_VAULT_RISK: RiskParameters = {
   maxPriceDeviationBps: 100,
   maxLeverageWad: 10n * WAD,
   harvestSlippageBps: 300,
+  harvestMaxSaleBps: 20,
+  swapSlippageBps: 300,
+  liquidationTargetBps: 9_100,
+  fullLiquidationBelowUsd: 500,
 };
 
 /** A volatile pair (WETH-USDC): at most 3x, liquidated at an 80% debt ratio. */
@@ -32,6 +45,10 @@ export const VOLATILE_VAULT_RISK: RiskParameters = {
   maxPriceDeviationBps: 200,
   maxLeverageWad: 3n * WAD,
   harvestSlippageBps: 300,
+  harvestMaxSaleBps: 20,
+  swapSlippageBps: 300,
+  liquidationTargetBps: 7_000,
+  fullLiquidationBelowUsd: 500,
 };
 
 /** USD prices the local feeds start at (8 decimals, as Chainlink's USD feeds). */

@@ -184,12 +184,17 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
         if (!freshPreview || freshProblems.reason) throw new Error(freshProblems.reason ?? "Nothing to open.");
         const latest = await readProvider.getBlock("latest");
         if (!latest) throw new Error("The chain's latest block could not be read.");
-        openResponse = await StakingRewardsVault__factory.connect(setup.vaultAddress, signer).open({
+        const vault = StakingRewardsVault__factory.connect(setup.vaultAddress, signer);
+        // The least LP at the share price of now: a share price pushed up before the open (a donation, a
+        // compounding harvest ahead of it) makes the vault refuse rather than mint fewer shares than this.
+        const minShares = await StakingRewardsVault__factory.connect(setup.vaultAddress, readProvider).sharesForLp(freshPreview.minLp);
+        openResponse = await vault.open({
           amount0: openRequest.amount0,
           amount1: openRequest.amount1,
           borrow0: freshPreview.borrow0,
           borrow1: freshPreview.borrow1,
           minLp: freshPreview.minLp,
+          minShares,
           deadline: BigInt(latest.timestamp) + DEADLINE_SECONDS,
         });
         return openResponse;

@@ -262,12 +262,15 @@ function AddCollateral({ vault, live, id, view, balances, slippageBps }: { vault
           // The minimum LP from the pair as it is now, not as it was when the form was filled.
           const state = await readPairState(readProvider, vault, "latest");
           const lp = simulateZap(amount0, amount1, state.reserve0, state.reserve1, state.totalSupply).lp;
+          const minLp = withSlippage(lp, slippageBps);
+          const minShares = await StakingRewardsVault__factory.connect(vault.address, readProvider).sharesForLp(minLp);
           return StakingRewardsVault__factory.connect(vault.address, signer).increase(id, {
             amount0,
             amount1,
             borrow0: 0n,
             borrow1: 0n,
-            minLp: withSlippage(lp, slippageBps),
+            minLp,
+            minShares,
             deadline: await deadline(readProvider),
           });
         },

@@ -19,6 +19,21 @@ library LiquidityMath {
         return (reserveIn * amountOut * 1000) / ((reserveOut - amountOut) * 997) + 1;
     }
 
+    /// @notice The largest amount whose sale into the pair returns at least `rateNum / rateDen` of the other token
+    ///         per unit sold (0.3% fee included), rounded down; zero when even a tiny sale returns less.
+    /// @dev getAmountOut(x) >= x * q  <=>  997 * reserveOut >= q * (1000 * reserveIn + 997 * x)
+    ///      <=>  x <= reserveOut / q - 1000 * reserveIn / 997. The first term rounds down and the second up, so the
+    ///      bound never admits a sale that falls short of the rate by more than getAmountOut's own rounding.
+    function maxSaleAtRate(uint256 reserveIn, uint256 reserveOut, uint256 rateNum, uint256 rateDen)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 atRate = Math.mulDiv(reserveOut, rateDen, rateNum);
+        uint256 inFee = Math.ceilDiv(reserveIn * 1000, 997);
+        return atRate > inFee ? atRate - inFee : 0;
+    }
+
     /// @notice How much of the token in excess to swap so the two amounts match the pair's ratio afterwards and
     ///         add as liquidity with no leftover beyond rounding (Alpha Homora V2's closed form, 0.3% fee).
     /// @return swapAmount Amount of the token in excess to swap, rounded down.

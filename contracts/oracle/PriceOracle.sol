@@ -29,6 +29,9 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
     /// @custom:storage-location erc7201:flux.storage.PriceOracle
     struct PriceOracleStorage {
         mapping(address token => Feed) feeds;
+        // appended: the L2 sequencer's uptime feed (none on L1s), read once per transaction
+        AggregatorV3Interface sequencerUptimeFeed;
+        uint32 sequencerGracePeriodSeconds;
     }
 
     // keccak256(abi.encode(uint256(keccak256("flux.storage.PriceOracle")) - 1)) & ~bytes32(uint256(0xff))
@@ -41,6 +44,10 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
     /// @dev A removal (feed zero) is reported with a zero staleness, which is what feedOf then returns.
     event FeedSet(address indexed token, address indexed feed, uint32 maxStalenessSeconds);
 
+    /// @notice Prices now also require the L2 sequencer `feed` to report it up, for `gracePeriodSeconds` since it
+    ///         came back; a zero feed removes the check.
+    event SequencerUptimeFeedSet(address indexed feed, uint32 gracePeriodSeconds);
+
     // ---------------------------------------------------------------- errors
 
     /// @notice No feed prices `token`.
@@ -50,6 +57,11 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
     /// @notice `token`'s feed answered `answer`, and a price must be positive.
     error InvalidPrice(address token, int256 answer);
     error ZeroAddress();
+    /// @notice The L2 sequencer is down: feeds cannot update, so no price can be trusted.
+    error SequencerDown();
+    /// @notice The L2 sequencer came back up at `upSince`, less than `gracePeriodSeconds` ago: feeds may still be
+    ///         catching up, and users could not act while it was down.
+    error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriodSeconds);
 
     // ---------------------------------------------------------------- setup
 
@@ -92,6 +104,26 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
         emit FeedSet(token, address(feed), maxStalenessSeconds);
     }
 
+    /// @notice On an L2, refuses every price while the sequencer is down and for `gracePeriodSeconds` after it comes
+    ///         back (Chainlink's L2 sequencer uptime feed: answer 0 is up, 1 is down; startedAt is when it changed).
+    ///         A zero `feed` removes the check. Owner only.
+    /// @param feed Chainlink's sequencer uptime feed for this chain, or zero.
+    /// @param gracePeriodSeconds How long after the sequencer is back up prices stay refused.
+    function setSequencerUptimeFeed(AggregatorV3Interface feed, uint32 gracePeriodSeconds) external onlyOwner {
+        PriceOracleStorage storage $ = _storage();
+        $.sequencerUptimeFeed = feed;
+        $.sequencerGracePeriodSeconds = address(feed) == address(0) ? 0 : gracePeriodSeconds;
+        emit SequencerUptimeFeedSet(address(feed), $.sequencerGracePeriodSeconds);
+    }
+
+    /// @notice The sequencer uptime feed and its grace period; zero on a chain without one.
+    /// @return feed The uptime feed.
+    /// @return gracePeriodSeconds How long after the sequencer is back up prices stay refused.
+    function sequencerUptimeFeed() external view returns (AggregatorV3Interface feed, uint32 gracePeriodSeconds) {
+        PriceOracleStorage storage $ = _storage();
+        return ($.sequencerUptimeFeed, $.sequencerGracePeriodSeconds);
+    }
+
     // ---------------------------------------------------------------- prices
 
     /// @inheritdoc IPriceOracle
@@ -120,7 +152,17 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
 
     /// @dev The checked feed answer scaled to WAD, and the token's decimals for usdValueOf.
     function _priceOf(address token) private view returns (uint256 price, uint256 tokenDecimals) {
-        Feed memory configuration = _storage().feeds[token];
+        PriceOracleStorage storage $ = _storage();
+        AggregatorV3Interface sequencer = $.sequencerUptimeFeed;
+        if (address(sequencer) != address(0)) {
+            (, int256 status, uint256 startedAt,,) = sequencer.latestRoundData();
+            if (status != 0) revert SequencerDown();
+            // startedAt is zero on a round that never started (seen on Arbitrum before the feed's first update).
+            if (startedAt == 0 || block.timestamp - startedAt < $.sequencerGracePeriodSeconds) {
+                revert SequencerGracePeriodNotOver(startedAt, $.sequencerGracePeriodSeconds);
+            }
+        }
+        Feed memory configuration = $.feeds[token];
         if (address(configuration.feed) == address(0)) revert FeedNotSet(token);
         (, int256 answer,, uint256 updatedAt,) = configuration.feed.latestRoundData();
         if (answer <= 0) revert InvalidPrice(token, answer);

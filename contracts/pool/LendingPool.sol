@@ -13,6 +13,7 @@ import {ReentrancyGuardTransientUpgradeable} from
     "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardTransientUpgradeable.sol";
 
 import {IInterestRateModel} from "../interfaces/IInterestRateModel.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
 
 /// @title LendingPool
@@ -25,7 +26,9 @@ import {PoolMath} from "../libraries/PoolMath.sol";
 ///      - totalAssets = cash + totalBorrows - reserves.
 ///      Every rounding favours the pool: shares minted to lenders and debt repaid round down, shares burnt from
 ///      lenders and debt owed round up.
-contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgradeable, ReentrancyGuardTransientUpgradeable {
+contract LendingPool is
+    ILendingPool,
+    ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgradeable, ReentrancyGuardTransientUpgradeable {
     using SafeERC20 for IERC20;
     using PoolMath for uint256;
     using SafeCast for uint256;
@@ -61,6 +64,8 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         address guardian;
         uint256 reserveFloor;
         mapping(address borrower => Borrower) borrowers;
+        // appended: read only when a liquidation writes off bad debt
+        uint256 liquidationIncentive;
     }
 
     // keccak256(abi.encode(uint256(keccak256("flux.storage.LendingPool")) - 1)) & ~bytes32(uint256(0xff))
@@ -79,8 +84,19 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     event Repay(
         address indexed borrower, address indexed payer, uint256 amount, uint256 borrowShares, uint256 totalBorrows
     );
-    /// @notice `borrower` could not repay `amount`: the reserve covered `coveredByReserves`, lenders lost the rest.
-    event BadDebtWrittenOff(address indexed borrower, uint256 amount, uint256 coveredByReserves, uint256 lostByLenders);
+    /// @notice `borrower` could not repay `amount`: the reserve covered `coveredByReserves`, lenders lost the rest,
+    ///         and the reserve then paid `incentive` to `incentiveRecipient`, the liquidator who cleared it.
+    event BadDebtWrittenOff(
+        address indexed borrower,
+        uint256 amount,
+        uint256 coveredByReserves,
+        uint256 lostByLenders,
+        address incentiveRecipient,
+        uint256 incentive
+    );
+    /// @notice `from` added `amount` to the insurance reserve, which now holds `reservesAfter`.
+    event ReservesDeposited(address indexed from, uint256 amount, uint256 reservesAfter);
+    event LiquidationIncentiveUpdated(uint256 oldIncentive, uint256 newIncentive);
     /// @notice The owner took `amount` out of the insurance reserve.
     event ReservesWithdrawn(address indexed to, uint256 amount, uint256 reservesAfter);
     event ReserveFactorUpdated(uint256 oldReserveFactorBps, uint256 newReserveFactorBps);
@@ -111,6 +127,8 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     /// @notice Taking the reserves to `reservesAfter` would cross the `reserveFloor`.
     error ReserveFloorBreached(uint256 reservesAfter, uint256 reserveFloor);
     error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maximum);
+    /// @notice Only a borrower changes its own debt: `caller` tried to repay `borrower`'s.
+    error NotBorrower(address caller, address borrower);
     /// @notice An upgrade must keep the pool's asset: the new implementation was built for `newAsset`.
     error UpgradeChangesAsset(address asset, address newAsset);
 
@@ -224,7 +242,7 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     }
 
     /// @notice The token lenders deposit and borrowers borrow.
-    function asset() public view override returns (address) {
+    function asset() public view override(ERC4626Upgradeable, ILendingPool) returns (address) {
         return address(_assetToken);
     }
 
@@ -285,11 +303,14 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         IERC20(_assetToken).safeTransfer(msg.sender, amount);
     }
 
-    /// @notice Repays up to `amount` of `borrower`'s debt from the caller; type(uint256).max repays it all.
+    /// @notice Repays up to `amount` of the caller's own debt; type(uint256).max repays it all. `borrower` must be
+    ///         the caller: nobody else can change a borrower's debt (a vault keeps its positions' books in the pool's
+    ///         shares, and a stranger's repayment would put them out of step).
     /// @dev Shares burnt round down, so a partial repayment never clears more debt than it pays. Never paused.
     /// @return repaid The tokens taken from the caller.
     /// @return borrowShares The debt shares burnt.
     function repay(address borrower, uint256 amount) external nonReentrant returns (uint256 repaid, uint256 borrowShares) {
+        if (borrower != msg.sender) revert NotBorrower(msg.sender, borrower);
         if (amount == 0) revert ZeroAmount();
         _accrueInterest();
         uint256 index = _storage().borrowIndex;
@@ -306,11 +327,12 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         _burnDebt(borrower, borrowShares, repaid, index);
     }
 
-    /// @notice Repays exactly `borrowShares` of `borrower`'s debt shares from the caller, for what they are worth
-    ///         now, rounded up. A borrower that keeps its own books in pool shares (a vault's positions) clears a
-    ///         position's debt with it to the wei.
+    /// @notice Repays exactly `borrowShares` of the caller's own debt shares, for what they are worth now, rounded
+    ///         up. A borrower that keeps its own books in pool shares (a vault's positions) clears a position's debt
+    ///         with it to the wei. `borrower` must be the caller.
     /// @return repaid The tokens taken from the caller.
     function repayShares(address borrower, uint256 borrowShares) external nonReentrant returns (uint256 repaid) {
+        if (borrower != msg.sender) revert NotBorrower(msg.sender, borrower);
         if (borrowShares == 0) revert ZeroAmount();
         _accrueInterest();
         uint256 sharesHeld = _storage().borrowers[borrower].borrowShares;
@@ -323,9 +345,17 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
     /// @notice Writes off `borrowShares` of the caller's own debt that cannot be repaid (a liquidation that left a
     ///         shortfall). The insurance reserve absorbs the loss first; what it cannot cover lowers totalAssets, so
     ///         lenders share it pro rata. Recorded in BadDebtWrittenOff, never silent.
+    ///         Then, only if the reserve still holds it, the pool pays `liquidationIncentive` from the reserve to
+    ///         `incentiveRecipient`: clearing an underwater position stays worth a keeper's gas, and the payment
+    ///         never comes out of lenders' money.
     /// @return amount The debt written off.
     /// @return coveredByReserves The part the insurance reserve absorbed.
-    function writeOffBadDebt(uint256 borrowShares) external nonReentrant returns (uint256 amount, uint256 coveredByReserves) {
+    /// @return incentive What the reserve paid `incentiveRecipient`.
+    function writeOffBadDebt(uint256 borrowShares, address incentiveRecipient)
+        external
+        nonReentrant
+        returns (uint256 amount, uint256 coveredByReserves, uint256 incentive)
+    {
         if (borrowShares == 0) revert ZeroAmount();
         _accrueInterest();
         LendingPoolStorage storage $ = _storage();
@@ -335,10 +365,31 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         amount = borrowShares.mulWadUp($.borrowIndex);
         uint256 reserves_ = $.reserves;
         coveredByReserves = amount < reserves_ ? amount : reserves_;
+        reserves_ -= coveredByReserves;
         account.borrowShares = uint128(sharesHeld - borrowShares);
         $.totalBorrowShares -= uint112(borrowShares);
-        $.reserves = uint112(reserves_ - coveredByReserves);
-        emit BadDebtWrittenOff(msg.sender, amount, coveredByReserves, amount - coveredByReserves);
+        if (incentiveRecipient != address(0)) {
+            incentive = Math.min(Math.min($.liquidationIncentive, reserves_), $.cash);
+            reserves_ -= incentive;
+            $.cash -= uint112(incentive); // fits: incentive <= cash
+        }
+        $.reserves = uint112(reserves_);
+        emit BadDebtWrittenOff(msg.sender, amount, coveredByReserves, amount - coveredByReserves, incentiveRecipient, incentive);
+        if (incentive > 0) IERC20(_assetToken).safeTransfer(incentiveRecipient, incentive);
+    }
+
+    /// @notice Adds `amount` of the asset to the insurance reserve, from the caller: how the reserve is seeded.
+    ///         Anyone may; the tokens then belong to the reserve (only the owner withdraws reserves, never below the
+    ///         floor).
+    function depositReserves(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        _accrueInterest();
+        LendingPoolStorage storage $ = _storage();
+        uint256 reservesAfter = uint256($.reserves) + amount;
+        $.reserves = reservesAfter.toUint112();
+        $.cash = (uint256($.cash) + amount).toUint112();
+        emit ReservesDeposited(msg.sender, amount, reservesAfter);
+        IERC20(_assetToken).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @dev Burns repaid debt shares and takes the tokens: the one path every repayment goes through.
@@ -464,6 +515,19 @@ contract LendingPool is ERC4626Upgradeable, Ownable2StepUpgradeable, UUPSUpgrade
         Borrower storage account = _storage().borrowers[borrower];
         emit CreditLimitUpdated(borrower, account.creditLimit, creditLimit);
         account.creditLimit = creditLimit.toUint128();
+    }
+
+    /// @notice Sets what the reserve pays a liquidator for clearing an underwater position's bad debt (asset units,
+    ///         per write-off, only from what the reserve holds after absorbing the loss). Owner only.
+    function setLiquidationIncentive(uint256 newIncentive) external onlyOwner {
+        LendingPoolStorage storage $ = _storage();
+        emit LiquidationIncentiveUpdated($.liquidationIncentive, newIncentive);
+        $.liquidationIncentive = newIncentive;
+    }
+
+    /// @notice What the reserve pays a liquidator per write-off of bad debt (asset units).
+    function liquidationIncentive() external view returns (uint256) {
+        return _storage().liquidationIncentive;
     }
 
     /// @notice Names the guardian, who may pause deposits and borrows. Owner only.

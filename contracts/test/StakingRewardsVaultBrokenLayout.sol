@@ -50,7 +50,10 @@ contract StakingRewardsVaultBrokenLayout is
         LendingPool,
         IPriceOracle,
         IStakingRewards,
-        IUniswapV2Pair
+        IUniswapV2Pair,
+        address,
+        address,
+        address
     ) {
         pair = pair_;
         _disableInitializers();

@@ -4,7 +4,8 @@ pragma solidity 0.8.28;
 import {IUniswapV2Pair} from "@uniswap/v2-core/contracts/interfaces/IUniswapV2Pair.sol";
 
 import {StakingRewardsVault} from "../vault/StakingRewardsVault.sol";
-import {LendingPool} from "../pool/LendingPool.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
+import {VaultState} from "../vault/VaultState.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IStakingRewards} from "../interfaces/IStakingRewards.sol";
 
@@ -19,12 +20,15 @@ contract StakingRewardsVaultV2Test is StakingRewardsVault {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IUniswapV2Pair pair_,
-        LendingPool pool0_,
-        LendingPool pool1_,
+        ILendingPool pool0_,
+        ILendingPool pool1_,
         IPriceOracle oracle_,
         IStakingRewards farm_,
-        IUniswapV2Pair rewardPair_
-    ) StakingRewardsVault(pair_, pool0_, pool1_, oracle_, farm_, rewardPair_) {}
+        IUniswapV2Pair rewardPair_,
+        VaultState entries_,
+        VaultState exits_,
+        VaultState harvester_
+    ) StakingRewardsVault(pair_, pool0_, pool1_, oracle_, farm_, rewardPair_, entries_, exits_, harvester_) {}
 
     /// @notice The implementation's version.
     function version() external pure returns (string memory) {

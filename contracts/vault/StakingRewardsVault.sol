@@ -5,39 +5,47 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IUniswapV2Pair} from "@uniswap/v2-core/contracts/interfaces/IUniswapV2Pair.sol";
 
-import {LeveragedVault} from "./LeveragedVault.sol";
-import {LendingPool} from "../pool/LendingPool.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IStakingRewards} from "../interfaces/IStakingRewards.sol";
+import {StakingRewardsFarm} from "./farms/StakingRewardsFarm.sol";
+import {LeveragedVault} from "./LeveragedVault.sol";
+import {VaultState} from "./VaultState.sol";
 
 /// @title StakingRewardsVault
-/// @notice A LeveragedVault whose farm is a Synthetix-style StakingRewards contract, as in the
-///         liquidity-staker package. The vault stakes all positions' LP as one staker.
-contract StakingRewardsVault is LeveragedVault {
+/// @notice A LeveragedVault whose farm is a Synthetix-style StakingRewards contract. Its exit module is a
+///         StakingRewardsVaultExits built with the same arguments.
+contract StakingRewardsVault is LeveragedVault, StakingRewardsFarm {
     using SafeERC20 for IERC20;
 
-    /// @notice The farm the vault's LP is staked in.
-    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
-    IStakingRewards public immutable farm;
-
-    /// @notice The farm stakes another token or pays another reward than the vault expects.
-    error FarmMismatch(address farm);
-
+    /// @param pair_ The Uniswap V2 pair.
+    /// @param pool0_ The core pool lending the pair's token 0.
+    /// @param pool1_ The core pool lending the pair's token 1.
+    /// @param oracle_ The price oracle.
     /// @param farm_ The StakingRewards farm for the pair's LP.
+    /// @param rewardPair_ A pair of the farm's reward token with token 0 or token 1, used to sell rewards.
+    /// @param entries_ The entry module (StakingRewardsVaultEntries with the same wiring).
+    /// @param exits_ The exit module (StakingRewardsVaultExits with the same wiring).
+    /// @param harvester_ The harvest module (StakingRewardsVaultHarvest with the same wiring).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IUniswapV2Pair pair_,
-        LendingPool pool0_,
-        LendingPool pool1_,
+        ILendingPool pool0_,
+        ILendingPool pool1_,
         IPriceOracle oracle_,
         IStakingRewards farm_,
-        IUniswapV2Pair rewardPair_
-    ) LeveragedVault(pair_, pool0_, pool1_, oracle_, IERC20(farm_.rewardsToken()), rewardPair_) {
-        if (farm_.stakingToken() != address(pair_)) revert FarmMismatch(address(farm_));
-        farm = farm_;
-    }
+        IUniswapV2Pair rewardPair_,
+        VaultState entries_,
+        VaultState exits_,
+        VaultState harvester_
+    )
+        VaultState(pair_, pool0_, pool1_, oracle_, IERC20(farm_.rewardsToken()), rewardPair_)
+        StakingRewardsFarm(farm_)
+        LeveragedVault(entries_, exits_, harvester_)
+    {}
 
     /// @notice Sets the vault up behind its proxy.
+    /// @dev Public rather than external so that the upgrades plugin sees later versions inherit it.
     /// @param owner_ The admin (a TimelockController on real chains).
     /// @param guardian_ Who may pause opening and borrowing.
     /// @param risk The risk parameters.
@@ -52,21 +60,5 @@ contract StakingRewardsVault is LeveragedVault {
     ) public initializer {
         __LeveragedVault_init(owner_, guardian_, risk, maxDebt0, maxDebt1);
         IERC20(address(pair)).forceApprove(address(farm), type(uint256).max);
-    }
-
-    function _stakeInFarm(uint256 lp) internal override {
-        farm.stake(lp);
-    }
-
-    function _unstakeFromFarm(uint256 lp) internal override {
-        farm.withdraw(lp);
-    }
-
-    function _claimFarmRewards() internal override {
-        farm.getReward();
-    }
-
-    function _pendingFarmRewards() internal view override returns (uint256) {
-        return farm.earned(address(this));
     }
 }

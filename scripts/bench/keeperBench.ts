@@ -58,7 +58,7 @@ export async function benchKeeperScan(): Promise<Record<string, number>> {
   }
 
   // Every position is the same call; only the sender differs.
-  const open = { amount0: POSITION_UNITS_PER_TOKEN, amount1: POSITION_UNITS_PER_TOKEN, borrow0: 0n, borrow1: 0n, minLp: 0n, deadline: FAR_FUTURE };
+  const open = { amount0: POSITION_UNITS_PER_TOKEN, amount1: POSITION_UNITS_PER_TOKEN, borrow0: 0n, borrow1: 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE };
   const data = vault.interface.encodeFunctionData("open", [open]);
   const gasLimit = ((await vault.connect(farmers[0]).open.estimateGas(open)) * 3n) / 2n;
   const firstNewId = (await vault.lastPositionId()) + 1n;

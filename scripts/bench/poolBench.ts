@@ -9,10 +9,14 @@ import type { ContractTransactionResponse } from "ethers";
 
 export type GasResults = Record<string, number>;
 
+/** Hashes of the measured transactions, in order, for `npm run bench -- --profile` style gas work. */
+export const measuredTransactions: string[] = [];
+
 /** Gas used by a transaction once mined. */
 export async function gasOf(transaction: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await transaction).wait();
   if (!receipt) throw new Error("transaction was not mined");
+  measuredTransactions.push(receipt.hash);
   return Number(receipt.gasUsed);
 }
 

@@ -75,6 +75,11 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
     await (await token.approve(record.pool.address, seed)).wait();
     await (await pool.deposit(seed, deployer.address)).wait();
     log(`seed  ${spec.seedDepositWholeTokens} ${spec.symbol} deposited into f${spec.symbol}`);
+    const reserveSeed = ethers.parseUnits(String(spec.seedReserveWholeTokens), spec.decimals);
+    await fundFromLocalSources(deployment, spec.symbol, deployer, reserveSeed);
+    await (await token.approve(record.pool.address, reserveSeed)).wait();
+    await (await pool.depositReserves(reserveSeed)).wait();
+    await (await pool.setLiquidationIncentive(ethers.parseUnits(String(spec.liquidationIncentiveWholeTokens), spec.decimals))).wait();
   }
 
   const farming = await deployVaultStack(hre, {
@@ -100,6 +105,9 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
       token1: deployed.token1Symbol,
     };
   }
+  const lens = await (await ethers.getContractFactory("VaultLens", deployer)).deploy();
+  await lens.waitForDeployment();
+  log(`lens  ${await lens.getAddress()}`);
   deployment.farming = {
     flux: { address: fluxAddress, artifact: "FluxToken" },
     oracle: { address: oracleAddress, artifact: "PriceOracle", implementation: await implementationOf(oracleAddress) },
@@ -107,6 +115,7 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
     uniswapFactory: await farming.uniswap.factory.getAddress(),
     uniswapRouter: await farming.uniswap.router.getAddress(),
     rewardPair: await farming.fluxPair.getAddress(),
+    lens: { address: await lens.getAddress(), artifact: "VaultLens" },
     vaults,
   };
   deployment.updatedAt = new Date().toISOString();

@@ -5,7 +5,7 @@
  *   1. checks the config against the chain (every address has code, pairs belong to the factory, farms stake the
  *      pairs and pay the reward token, decimals match) before sending anything;
  *   2. deploys the PriceOracle and sets a feed per token; one KinkedRateModel + LendingPool per pool; one
- *      StakingRewardsVault per vault; sets each pool's credit limit for the vaults that borrow from it;
+ *      StakingRewardsVault per vault (with its entry, exit and harvest modules); sets each pool's credit limit for the vaults that borrow from it;
  *   3. deploys a TimelockController (FluxTimelock) and hands it every contract: transferOwnership, then the
  *      timelock's acceptOwnership (Ownable2Step) as one batch operation, scheduled at once and executed as soon as
  *      the delay allows: within this run if the delay is short enough, else by a rerun (or any executor) later;
@@ -30,6 +30,7 @@ import {
 } from "../../lib/deployments";
 import { DeployConfigError, MAX_CREDIT_LIMIT, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
 import { deployPool } from "./deployCorePools";
+import { vaultConstructorArgs } from "./vaultImplementation";
 
 const ERC20_ABI = ["function decimals() view returns (uint8)"];
 const FEED_ABI = [
@@ -273,6 +274,12 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
         poolConfig.reserveFactorBps,
       ]);
     }
+    const incentive = toBaseUnits(poolConfig.liquidationIncentive, facts.decimals[poolConfig.symbol], MAX_CREDIT_LIMIT);
+    if ((await pool.liquidationIncentive()) !== incentive) {
+      await asOwner(record.pool.address, pool.interface, `f${poolConfig.symbol}.setLiquidationIncentive(${incentive})`, "setLiquidationIncentive", [
+        incentive,
+      ]);
+    }
     const model = await ethers.getContractAt("KinkedRateModel", String(configuration.interestRateModel), deployer);
     const wanted = poolConfig.rateModel;
     const [base, atOptimal, atFull, optimal] = await Promise.all([
@@ -296,14 +303,14 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     const { token0, token1 } = facts.vaults[name];
     const [cap0, cap1] = debtCaps(vaultConfig, token0, token1, facts.decimals);
     const record = await step<DeployedVaultRecord>(`vault:${name}`, `${name} StakingRewardsVault (UUPS proxy)`, async () => {
-      const constructorArgs = [
-        vaultConfig.pair,
-        pools[token0].pool.address,
-        pools[token1].pool.address,
-        oracleRecord.address,
-        vaultConfig.farm,
-        config.rewards.pair,
-      ];
+      const constructorArgs = await vaultConstructorArgs(hre, deployer, {
+        pair: vaultConfig.pair,
+        pool0: pools[token0].pool.address,
+        pool1: pools[token1].pool.address,
+        oracle: oracleRecord.address,
+        farm: vaultConfig.farm,
+        rewardPair: config.rewards.pair,
+      });
       const proxy = await upgrades.deployProxy(
         await ethers.getContractFactory("StakingRewardsVault", deployer),
         [deployerAddress, config.guardian, vaultConfig.risk, cap0, cap1],
@@ -326,14 +333,8 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     const vault = await ethers.getContractAt("StakingRewardsVault", record.vault.address, deployer);
     const risk = await vault.riskParameters();
     const wanted = vaultConfig.risk;
-    if (
-      Number(risk.workFactorBps) !== wanted.workFactorBps ||
-      Number(risk.killFactorBps) !== wanted.killFactorBps ||
-      Number(risk.liquidationBountyBps) !== wanted.liquidationBountyBps ||
-      Number(risk.maxPriceDeviationBps) !== wanted.maxPriceDeviationBps ||
-      risk.maxLeverageWad !== wanted.maxLeverageWad ||
-      Number(risk.harvestSlippageBps) !== wanted.harvestSlippageBps
-    ) {
+    const differs = (Object.keys(wanted) as Array<keyof typeof wanted>).some((key) => BigInt(risk[key]) !== BigInt(wanted[key]));
+    if (differs) {
       await asOwner(record.vault.address, vault.interface, `${name}.setRiskParameters`, "setRiskParameters", [wanted]);
     }
     const [maxDebt0, maxDebt1] = await vault.configuration();
@@ -355,6 +356,13 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
       }
     }
   }
+
+  // ---------------------------------------------------------------- the lens (stateless, owned by nobody)
+  const lensRecord = await step<DeployedContract>("lens", "VaultLens", async () => {
+    const lens = await (await ethers.getContractFactory("VaultLens", deployer)).deploy();
+    await lens.waitForDeployment();
+    return { address: await lens.getAddress(), artifact: "VaultLens" };
+  });
 
   // ---------------------------------------------------------------- the timelock
   const timelockConfig = config.timelock;
@@ -519,6 +527,7 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
       uniswapFactory: config.dex.factory,
       uniswapRouter: config.dex.router,
       rewardPair: config.rewards.pair,
+      lens: lensRecord,
       vaults,
     },
     updatedAt: new Date().toISOString(),

@@ -7,6 +7,7 @@ import type { Contract, Signer } from "ethers";
 import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
 import { createPairWithLiquidity, deployFarm, deployUniswap, type UniswapDeployment } from "./deployUniswap";
 import { faucetInChunks } from "./localFunds";
+import { vaultConstructorArgs } from "./vaultImplementation";
 import { LOCAL_PRICES_USD, STABLE_VAULT_RISK, VOLATILE_VAULT_RISK, type RiskParameters } from "../../lib/vaults";
 import type { FluxToken, LendingPool, PriceOracle, SettableAggregator, StakingRewardsVault } from "../../typechain-types";
 
@@ -80,32 +81,39 @@ export async function deployVaultStack(hre: HardhatRuntimeEnvironment, input: Va
   // Liquidity for the pairs, bought from the faucets, WETH9 and the FLUX minter.
   const faucet = async (symbol: "USDC" | "USDT", wholeTokens: number) =>
     faucetInChunks(await ethers.getContractAt("FaucetToken", addresses[symbol], deployer), units(wholeTokens, 6));
-  await faucet("USDC", 3_500_000);
+  await faucet("USDC", 5_000_000);
   await faucet("USDT", 2_000_000);
   await (await new ethers.Contract(addresses.WETH, WETH9.abi, deployer).deposit({ value: units(500, 18) })).wait();
-  await (await flux.mint(deployerAddress, units(3_000_000, 18))).wait();
+  await (await flux.mint(deployerAddress, units(6_000_000, 18))).wait();
 
   const uniswap = await deployUniswap(hre, deployer, addresses.WETH);
   log(`uniswap factory ${await uniswap.factory.getAddress()} router ${await uniswap.router.getAddress()}`);
   const stablePair = await createPairWithLiquidity(hre, uniswap, deployer, addresses.USDC, addresses.USDT, units(2_000_000, 6), units(2_000_000, 6));
   const volatilePair = await createPairWithLiquidity(hre, uniswap, deployer, addresses.WETH, addresses.USDC, units(500, 18), units(1_000_000, 6));
-  const fluxPair = await createPairWithLiquidity(hre, uniswap, deployer, fluxAddress, addresses.USDC, units(1_000_000, 18), units(500_000, 6));
+  // Deep enough that a day's rewards of both farms (about 17,000 FLUX) sells within two harvests' size cap (0.2% of
+  // the FLUX reserve each).
+  const fluxPair = await createPairWithLiquidity(hre, uniswap, deployer, fluxAddress, addresses.USDC, units(4_000_000, 18), units(2_000_000, 6));
   log(`pairs USDC-USDT ${await stablePair.getAddress()}, WETH-USDC ${await volatilePair.getAddress()}, FLUX-USDC ${await fluxPair.getAddress()}`);
 
   const symbolOf = Object.fromEntries(Object.entries(addresses).map(([symbol, address]) => [address.toLowerCase(), symbol]));
   const deployVault = async (name: string, pair: Contract, risk: RiskParameters, farmReward: bigint): Promise<DeployedVault> => {
     const farm = await deployFarm(hre, deployer, fluxAddress, await pair.getAddress(), farmReward);
+    // Other liquidity providers already farm here: half the pair's liquidity is staked from the start, so the
+    // farm's reward rate is shared as on a live market and a vault's reward APR is what its share earns.
+    const lp = (await pair.balanceOf(deployerAddress)) as bigint;
+    await (await pair.approve(await farm.getAddress(), lp / 2n)).wait();
+    await (await farm.stake(lp / 2n)).wait();
     const token0Symbol = symbolOf[String(await pair.token0()).toLowerCase()];
     const token1Symbol = symbolOf[String(await pair.token1()).toLowerCase()];
     const pools = input.pools as Record<string, LendingPool>;
-    const constructorArgs = [
-      await pair.getAddress(),
-      await pools[token0Symbol].getAddress(),
-      await pools[token1Symbol].getAddress(),
-      await oracle.getAddress(),
-      await farm.getAddress(),
-      await fluxPair.getAddress(),
-    ];
+    const constructorArgs = await vaultConstructorArgs(hre, deployer, {
+      pair: await pair.getAddress(),
+      pool0: await pools[token0Symbol].getAddress(),
+      pool1: await pools[token1Symbol].getAddress(),
+      oracle: await oracle.getAddress(),
+      farm: await farm.getAddress(),
+      rewardPair: await fluxPair.getAddress(),
+    });
     const vault = (await upgrades.deployProxy(
       await ethers.getContractFactory("StakingRewardsVault", deployer),
       [deployerAddress, input.guardian, risk, ethers.MaxUint256, ethers.MaxUint256],
@@ -119,7 +127,8 @@ export async function deployVaultStack(hre: HardhatRuntimeEnvironment, input: Va
     log(`vault ${name} ${vaultAddress} (farm ${await farm.getAddress()})`);
     return { name, vault, pair, farm, token0Symbol, token1Symbol };
   };
-  const stable = await deployVault("USDC-USDT", stablePair, STABLE_VAULT_RISK, units(500_000, 18));
-  const volatile = await deployVault("WETH-USDC", volatilePair, VOLATILE_VAULT_RISK, units(500_000, 18));
+  // 60-day reward periods sized for reward APRs in the tens of percent on the staked liquidity ($2M and $1M).
+  const stable = await deployVault("USDC-USDT", stablePair, STABLE_VAULT_RISK, units(200_000, 18));
+  const volatile = await deployVault("WETH-USDC", volatilePair, VOLATILE_VAULT_RISK, units(150_000, 18));
   return { flux, oracle, feeds, uniswap, fluxPair, vaults: { stable, volatile } };
 }

@@ -2,7 +2,8 @@
  * Upgrades a UUPS proxy of the protocol to a new implementation, through the OpenZeppelin plugin:
  *
  *   1. works out the implementation's constructor arguments from the live proxy (they are immutables of the
- *      implementation: a pool's asset, a vault's pair, pools, oracle, farm and reward pair);
+ *      implementation: a pool's asset, a vault's pair, pools, oracle, farm and reward pair) and, for a vault,
+ *      deploys the new implementation's modules with the same wiring;
  *   2. validates the new implementation against the proxy's current one (storage layout, initializers, unsafe
  *      patterns) before anything is sent; a storage-breaking implementation stops here;
  *   3. if the signer owns the proxy (local chains), upgrades it directly;
@@ -15,6 +16,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { AbiCoder, Contract, Interface, ZeroAddress, ZeroHash, keccak256, type Signer } from "ethers";
+import { vaultConstructorArgs } from "./vaultImplementation";
 
 const PROXY_ABI = [
   "function owner() view returns (address)",
@@ -83,10 +85,15 @@ export type UpgradeOutcome =
 
 /**
  * The constructor arguments of `contract`'s implementations for this proxy, read from the live proxy according to
- * the constructor's shape: none; one (a pool's asset); or six (a vault's pair, pool0, pool1, oracle, farm, reward
- * pair).
+ * the constructor's shape: none; one (a pool's asset); or nine (a vault's pair, pool0, pool1, oracle, farm, reward
+ * pair, then its three modules, which are deployed here for the new implementation).
  */
-export async function constructorArgsFromProxy(hre: HardhatRuntimeEnvironment, proxy: string, contract: string): Promise<unknown[]> {
+export async function constructorArgsFromProxy(
+  hre: HardhatRuntimeEnvironment,
+  proxy: string,
+  contract: string,
+  signer?: Signer,
+): Promise<unknown[]> {
   const factory = await hre.ethers.getContractFactory(contract);
   const inputs = factory.interface.deploy.inputs;
   const live = new Contract(proxy, PROXY_ABI, hre.ethers.provider);
@@ -102,8 +109,13 @@ export async function constructorArgsFromProxy(hre: HardhatRuntimeEnvironment, p
       return [];
     case 1:
       return [await read("asset")];
-    case 6:
-      return Promise.all(["pair", "pool0", "pool1", "oracle", "farm", "rewardPair"].map(read));
+    case 9: {
+      const [pair, pool0, pool1, oracle, farm, rewardPair] = await Promise.all(
+        ["pair", "pool0", "pool1", "oracle", "farm", "rewardPair"].map(read),
+      );
+      const deployer = signer ?? (await hre.ethers.getSigners())[0];
+      return vaultConstructorArgs(hre, deployer, { pair, pool0, pool1, oracle, farm, rewardPair });
+    }
     default:
       throw new Error(
         `Cannot tell ${contract}'s constructor arguments (${inputs.map((input) => input.name).join(", ")}) from the proxy: pass them (UPGRADE_CONSTRUCTOR_ARGS)`,
@@ -119,12 +131,16 @@ export async function upgradeProxy(hre: HardhatRuntimeEnvironment, request: Upgr
   const signerAddress = await signer.getAddress();
   const proxy = ethers.getAddress(request.proxy);
 
-  const constructorArgs = request.constructorArgs ?? (await constructorArgsFromProxy(hre, proxy, request.contract));
   const factory = await ethers.getContractFactory(request.contract, signer);
-  const options = { kind: "uups" as const, constructorArgs };
   log(`validating ${request.contract} as the new implementation of ${proxy}`);
-  // Throws (e.g. "New storage layout is incompatible") before anything is sent.
-  await upgrades.validateUpgrade(proxy, factory, options);
+  // Throws (e.g. "New storage layout is incompatible") before anything is sent, module deployments included.
+  // The validation checks code and storage, not constructor arguments, so placeholders of the right types let it
+  // run before the modules exist. The plugin reads constructorArgs here although its ValidationOptions type omits it.
+  const placeholders = factory.interface.deploy.inputs.map((input) => (input.type === "address" ? ZeroAddress : 0n));
+  const validation = { kind: "uups" as const, constructorArgs: placeholders } as Parameters<typeof upgrades.validateUpgrade>[2];
+  await upgrades.validateUpgrade(proxy, factory, validation);
+  const constructorArgs = request.constructorArgs ?? (await constructorArgsFromProxy(hre, proxy, request.contract, signer));
+  const options = { kind: "uups" as const, constructorArgs };
 
   const previousImplementation = await upgrades.erc1967.getImplementationAddress(proxy);
   const live = new Contract(proxy, PROXY_ABI, signer);

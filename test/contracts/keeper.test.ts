@@ -21,14 +21,14 @@ async function marketWithOneUnhealthyPosition() {
       amount1: wethIsToken0 ? 0n : WETH(1),
       borrow0: wethIsToken0 ? 0n : borrowedUsdc,
       borrow1: wethIsToken0 ? borrowedUsdc : 0n,
-      minLp: 0,
+      minShares: 0n, minLp: 0,
       deadline: FAR_FUTURE,
     });
     return volatile.vault.lastPositionId();
   };
   const unhealthyId = await openWeth(alice, USDC(4_000));
   const healthyIds = [await openWeth(bob, USDC(2_000)), await openWeth(carol, USDC(1_000))];
-  await stable.vault.connect(bob).open({ amount0: USDC(1_000), amount1: 0, borrow0: 0, borrow1: USDC(2_000), minLp: 0, deadline: FAR_FUTURE });
+  await stable.vault.connect(bob).open({ amount0: USDC(1_000), amount1: 0, borrow0: 0, borrow1: USDC(2_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
   const stableId = await stable.vault.lastPositionId();
 
   if (wethIsToken0) await moveMarket(fixture, volatile, 1_350, 1);

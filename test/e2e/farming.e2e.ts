@@ -156,7 +156,7 @@ describe("a farmer and a lender in the browser", () => {
 
     // A keeper harvests: the farm's FLUX is sold and compounded into every position, this one included.
     const keeper = new Wallet(KEEPER_KEY, provider);
-    const harvest = await (await vault.connect(keeper).harvest()).wait();
+    const harvest = await (await vault.connect(keeper).harvest(0n)).wait();
     const harvested = harvest!.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "Harvested");
     expect(harvested!.args.lpAdded).toBeGreaterThan(0n);
     expect((await vault.positionView(positionId)).lpAmount).toBeGreaterThan(increased.lpAmount);

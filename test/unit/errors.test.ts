@@ -48,4 +48,34 @@ describe("describeError", () => {
     expect(decodeProtocolError("0xdeadbeef")).toBeNull();
     expect(describeError(unknown)).toBe("The transaction would fail (the contract reverted without a reason).");
   });
+  it("puts every error a farmer, lender or order executor can meet into words, never the generic fallback", () => {
+    // Errors only an admin, a deployer or a broken wiring can meet may fall back to their name and arguments.
+    const notForUsers = new Set([
+      "WrongModule", "UpgradeChangesPair", "UpgradeChangesAsset", "NotGuardian", "ReserveFloorBreached", "ReserveFactorTooHigh",
+      "ZeroAddress", "UnknownBorrower", "FarmMismatch", "NotInitializing", "InvalidInitialization", "AddressEmptyCode", "FailedCall",
+      "ERC1967InvalidImplementation", "ERC1967NonPayable", "UUPSUnauthorizedCallContext", "UUPSUnsupportedProxiableUUID",
+      "OwnableInvalidOwner", "SafeCastOverflowedUintDowncast", "WrongToken",
+      // ERC-20 and ERC-4626 inputs the app never builds (zero addresses, mint by shares).
+      "ERC20InvalidApprover", "ERC20InvalidReceiver", "ERC20InvalidSender", "ERC20InvalidSpender", "ERC4626ExceededMaxMint",
+    ]);
+    const generic: string[] = [];
+    const seen: string[] = [];
+    for (const abi of [vault, pool]) {
+      abi.forEachError((fragment) => {
+        if (notForUsers.has(fragment.name)) return;
+        const values = fragment.inputs.map((input) => (input.type === "address" ? USDC : input.type === "string" ? "killFactorBps" : 1n));
+        seen.push(fragment.name);
+        if (/^The contract refused/.test(describeError(reverted(abi.encodeErrorResult(fragment, values)), tokens))) generic.push(fragment.name);
+      });
+    }
+    expect(generic).toEqual([]);
+    expect(seen).toEqual(expect.arrayContaining(["SwapOutsideOracleBound", "TriggerOutOfRange", "NotBorrower", "PositionTooSmall", "InsufficientSharesMinted", "NoOrder"]));
+  });
+
+  it("says which guard stopped a close that had to swap, with the pair's distance from the oracle", () => {
+    const bound = vault.encodeErrorResult("SwapOutsideOracleBound", [10n ** 18n * 97n / 100n, 10n ** 18n, 300n, 100n]);
+    expect(describeError(reverted(bound))).toBe(
+      "The pair's price (0.970000) is 3% worse than the oracle's (1.00000), beyond the 1% a swap may lose. Wait for arbitrage, or close receiving both tokens (no swap).",
+    );
+  });
 });

@@ -89,21 +89,31 @@ function log(name: string, args: unknown[], blockNumber: number, index = 0): Log
 
 const OWNER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 
+/** A DeleverageOutcome in the struct's field order: whole, lpRemoved, repaid0/1, paid0/1, lpPaid, returned0/1,
+ *  badDebt0/1, reserveCovered0/1, incentive0/1. */
+function outcome(fields: { paid?: [bigint, bigint]; repaid?: [bigint, bigint]; returned?: [bigint, bigint]; badDebt?: [bigint, bigint] }) {
+  const [paid0, paid1] = fields.paid ?? [0n, 0n];
+  const [repaid0, repaid1] = fields.repaid ?? [0n, 0n];
+  const [returned0, returned1] = fields.returned ?? [0n, 0n];
+  const [badDebt0, badDebt1] = fields.badDebt ?? [0n, 0n];
+  return [true, 1n, repaid0, repaid1, paid0, paid1, 0n, returned0, returned1, badDebt0, badDebt1, 0n, 0n, 0n, 0n];
+}
+
 describe("position events", () => {
   it("decodes every position event the vault emits, and nothing else", () => {
     const opened = decodePositionLog(log("PositionOpened", [7n, OWNER], 10));
     expect(opened).toMatchObject({ kind: "opened", positionId: 7n, owner: OWNER, blockNumber: 10 });
-    const increased = decodePositionLog(log("PositionIncreased", [7n, 1n, 2n, 3n, 4n, 5n, 6n], 10, 1));
+    const increased = decodePositionLog(log("PositionIncreased", [7n, 1n, 2n, 3n, 4n, 5n, 5n, 6n], 10, 1));
     expect(increased).toMatchObject({ kind: "increased", amount0: 1n, amount1: 2n, borrow0: 3n, borrow1: 4n, lpAdded: 5n, lpShares: 6n, logIndex: 1 });
     expect(decodePositionLog(log("DebtRepaid", [7n, 8n, 9n], 11))).toMatchObject({ kind: "repaid", repaid0: 8n, repaid1: 9n });
     expect(decodePositionLog(log("PositionDecreased", [7n, 1n, 2n, 3n, 4n, 5n], 12))).toMatchObject({ kind: "decreased", lpRemoved: 1n, returned0: 4n, returned1: 5n });
-    expect(decodePositionLog(log("PositionLiquidated", [7n, OWNER, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n], 13))).toMatchObject({
+    expect(decodePositionLog(log("PositionLiquidated", [7n, OWNER, outcome({ paid: [1n, 2n], repaid: [3n, 4n], returned: [5n, 6n], badDebt: [7n, 8n] })], 13))).toMatchObject({
       kind: "liquidated",
       returned0: 5n,
       returned1: 6n,
       badDebt1: 8n,
     });
-    expect(decodePositionLog(log("Harvested", [OWNER, 1n, 2n, 3n], 14))).toBeNull();
+    expect(decodePositionLog(log("Harvested", [OWNER, 1n, 2n, 3n, 4n, 5n], 14))).toBeNull();
     expect(POSITION_EVENT_TOPICS).toHaveLength(5);
   });
 
@@ -113,11 +123,11 @@ describe("position events", () => {
   });
 
   it("counts collateral and wallet repayments as put in, proceeds as returned, and borrowing as neither", () => {
-    const increased = decodePositionLog(log("PositionIncreased", [1n, 100n, 200n, 999n, 999n, 5n, 5n], 1))!;
+    const increased = decodePositionLog(log("PositionIncreased", [1n, 100n, 200n, 999n, 999n, 5n, 5n, 5n], 1))!;
     expect(ownerFlows(increased)).toEqual({ in0: 100n, in1: 200n, out0: 0n, out1: 0n });
     expect(ownerFlows(decodePositionLog(log("DebtRepaid", [1n, 3n, 4n], 2))!)).toEqual({ in0: 3n, in1: 4n, out0: 0n, out1: 0n });
     expect(ownerFlows(decodePositionLog(log("PositionDecreased", [1n, 9n, 9n, 9n, 5n, 6n], 3))!)).toEqual({ in0: 0n, in1: 0n, out0: 5n, out1: 6n });
-    expect(ownerFlows(decodePositionLog(log("PositionLiquidated", [1n, OWNER, 9n, 9n, 9n, 9n, 7n, 8n, 0n, 0n], 4))!)).toEqual({ in0: 0n, in1: 0n, out0: 7n, out1: 8n });
+    expect(ownerFlows(decodePositionLog(log("PositionLiquidated", [1n, OWNER, outcome({ paid: [9n, 9n], repaid: [9n, 9n], returned: [7n, 8n] })], 4))!)).toEqual({ in0: 0n, in1: 0n, out0: 7n, out1: 8n });
   });
 });
 
@@ -126,7 +136,7 @@ describe("profitAndLoss", () => {
   const events: PositionEvent[] = [
     decodePositionLog(log("PositionOpened", [1n, OWNER], 100))!,
     // 1 WETH at $2,000 in block 100
-    decodePositionLog(log("PositionIncreased", [1n, 0n, WAD, 3_000_000_000n, 0n, 1n, 1n], 100, 1))!,
+    decodePositionLog(log("PositionIncreased", [1n, 0n, WAD, 3_000_000_000n, 0n, 1n, 1n, 1n], 100, 1))!,
     // 500 USDC of debt repaid at block 200
     decodePositionLog(log("DebtRepaid", [1n, 500_000_000n, 0n], 200))!,
     // 0.5 WETH returned at block 300, when WETH was $2,400

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre, { ethers, upgrades } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, type Result } from "ethers";
-import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
+import { FAR_FUTURE, lensOf, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
 import { upgradeProxy } from "../../../scripts/lib/upgradeProxy";
 import type { StakingRewardsVaultV2Test } from "../../../typechain-types";
 
@@ -20,7 +20,7 @@ async function vaultWithPositions() {
     { farmer: alice, amount0: USD(3_000), amount1: 0n, borrow0: 0n, borrow1: 0n },
   ];
   for (const { farmer, ...amounts } of opens) {
-    await stable.vault.connect(farmer).open({ ...amounts, minLp: 0n, deadline: FAR_FUTURE });
+    await stable.vault.connect(farmer).open({ ...amounts, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE });
   }
   return fixture;
 }
@@ -40,7 +40,7 @@ async function vaultState(fixture: VaultFixture) {
     lastPositionId,
     positions: await Promise.all(ids.map(async (id) => plain(await vault.positions(id)))),
     positionView: await Promise.all(ids.map(async (id) => plain(await vault.positionView(id)))),
-    positionViews: (await vault.positionViews(1, lastPositionId)).map(plain),
+    positionViews: (await lensOf(fixture).positionViews(address, 1, lastPositionId)).map(plain),
     totals: plain(await vault.totals()),
     riskParameters: plain(await vault.riskParameters()),
     configuration: plain(await vault.configuration()),
@@ -84,8 +84,14 @@ describe("upgrading a live vault (scripts/lib/upgradeProxy.ts)", () => {
     expect(outcome.previousImplementation).to.equal(implementationBefore);
     expect(outcome.newImplementation).to.not.equal(implementationBefore);
     expect(await upgrades.erc1967.getImplementationAddress(proxy)).to.equal(outcome.newImplementation);
-    // The implementation was built for this vault: its immutables were read from the live proxy.
-    expect(outcome.constructorArgs).to.deep.equal(before.wiring);
+    // The implementation was built for this vault: its immutables were read from the live proxy, and its three modules
+    // were deployed with the same wiring.
+    expect(outcome.constructorArgs.slice(0, 6)).to.deep.equal(before.wiring);
+    const upgradedVault = await ethers.getContractAt("StakingRewardsVault", proxy);
+    expect(outcome.constructorArgs.slice(6)).to.deep.equal([await upgradedVault.entries(), await upgradedVault.exits(), await upgradedVault.harvester()]);
+    for (const module of outcome.constructorArgs.slice(6) as string[]) {
+      expect(await (await ethers.getContractAt("StakingRewardsVaultExits", module)).pair()).to.equal(before.wiring[0]);
+    }
 
     await time.setNextBlockTimestamp(at);
     await mine();

@@ -178,16 +178,28 @@ describe("LendingPool", () => {
       expect(await token.balanceOf(borrower.address)).to.be.lessThanOrEqual(before + USDC(600) - debt);
     });
 
-    it("lets anyone repay a borrower's debt, and only up to what is owed", async () => {
+    it("lets only the borrower repay its debt (NotBorrower for anyone else, 2 wei included), and only up to what is owed", async () => {
       const { pool, token, alice, bob, borrower } = await loadFixture(stablecoinPoolFixture);
       await pool.connect(alice).deposit(USDC(1_000), alice.address);
       await pool.connect(borrower).borrow(USDC(100));
-      const bobBefore = await token.balanceOf(bob.address);
-      await expect(pool.connect(bob).repay(borrower.address, USDC(1_000))).to.emit(pool, "Repay");
-      const paid = bobBefore - (await token.balanceOf(bob.address));
+      const sharesBefore = (await pool.borrowerAccount(borrower.address)).borrowShares;
+      // A stranger's 2 wei would put a vault's books (kept in these shares) out of step: refused, nothing moves.
+      await expect(pool.connect(bob).repay(borrower.address, 2n))
+        .to.be.revertedWithCustomError(pool, "NotBorrower")
+        .withArgs(bob.address, borrower.address);
+      await expect(pool.connect(bob).repayShares(borrower.address, 1n))
+        .to.be.revertedWithCustomError(pool, "NotBorrower")
+        .withArgs(bob.address, borrower.address);
+      expect((await pool.borrowerAccount(borrower.address)).borrowShares).to.equal(sharesBefore);
+
+      await token.connect(borrower).approve(await pool.getAddress(), USDC(1_000));
+      const before = await token.balanceOf(borrower.address);
+      await expect(pool.connect(borrower).repay(borrower.address, USDC(1_000))).to.emit(pool, "Repay");
+      const paid = before - (await token.balanceOf(borrower.address));
       expect(paid).to.be.greaterThanOrEqual(USDC(100));
       expect(paid).to.be.lessThan(USDC(100) + USDC(1) / 100n);
-      await expect(pool.connect(bob).repay(borrower.address, USDC(1)))
+      expect((await pool.borrowerAccount(borrower.address)).borrowShares).to.equal(0n);
+      await expect(pool.connect(borrower).repay(borrower.address, USDC(1)))
         .to.be.revertedWithCustomError(pool, "UnknownBorrower")
         .withArgs(borrower.address);
     });

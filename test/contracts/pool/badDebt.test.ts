@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { stablecoinPoolFixture, USDC } from "./fixtures";
 import { mulWadUp } from "../../../lib/math";
@@ -35,16 +36,23 @@ describe("LendingPool share-exact repayment and bad debt", () => {
     const lenderBefore = await pool.balanceOfUnderlying(alice.address);
     const smallShares = 1_000n * 10n ** 6n;
     const smallAmount = mulWadUp(smallShares, await pool.borrowIndex());
-    await expect(pool.connect(borrower).writeOffBadDebt(smallShares))
+    await expect(pool.connect(borrower).writeOffBadDebt(smallShares, ethers.ZeroAddress))
       .to.emit(pool, "BadDebtWrittenOff")
-      .withArgs(borrower.address, (amount: bigint) => amount >= smallAmount && amount <= smallAmount + 100n, (covered: bigint) => covered >= smallAmount, 0);
+      .withArgs(
+        borrower.address,
+        (amount: bigint) => amount >= smallAmount && amount <= smallAmount + 100n,
+        (covered: bigint) => covered >= smallAmount,
+        0,
+        ethers.ZeroAddress,
+        0,
+      );
     expect(await pool.balanceOfUnderlying(alice.address)).to.be.closeTo(lenderBefore, USDC(1) / 100n);
     expect(await pool.reserves()).to.be.closeTo(reserves - smallAmount, USDC(1) / 100n);
 
     // A large loss: the reserve is emptied and lenders take the rest, pro rata.
     const { borrowShares } = await pool.borrowerAccount(borrower.address);
     const half = borrowShares / 2n;
-    const tx = pool.connect(borrower).writeOffBadDebt(half);
+    const tx = pool.connect(borrower).writeOffBadDebt(half, ethers.ZeroAddress);
     await expect(tx).to.emit(pool, "BadDebtWrittenOff");
     const receipt = await (await tx).wait();
     const event = pool.interface.parseLog(receipt!.logs.find((log) => log.topics[0] === pool.interface.getEvent("BadDebtWrittenOff").topicHash)!)!;
@@ -60,7 +68,7 @@ describe("LendingPool share-exact repayment and bad debt", () => {
     const { pool, alice, borrower, stranger } = await loadFixture(stablecoinPoolFixture);
     await pool.connect(alice).deposit(USDC(1_000), alice.address);
     await pool.connect(borrower).borrow(USDC(100));
-    await expect(pool.connect(stranger).writeOffBadDebt(1n))
+    await expect(pool.connect(stranger).writeOffBadDebt(1n, ethers.ZeroAddress))
       .to.be.revertedWithCustomError(pool, "RepayExceedsDebt")
       .withArgs(stranger.address, 1n, 0n);
   });

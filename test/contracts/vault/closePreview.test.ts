@@ -74,7 +74,7 @@ async function closeAndCompare(fixture: VaultFixture, deployed: DeployedVault, p
 }
 
 async function open(fixture: VaultFixture, deployed: DeployedVault, params: { amount0: bigint; amount1: bigint; borrow0: bigint; borrow1: bigint }) {
-  await deployed.vault.connect(fixture.alice).open({ ...params, minLp: 0, deadline: FAR_FUTURE });
+  await deployed.vault.connect(fixture.alice).open({ ...params, minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
   return deployed.vault.lastPositionId();
 }
 
@@ -100,7 +100,7 @@ describe("close preview (lib/closePreview.ts) against LeveragedVault.close", () 
   for (const receiveAs of receiveModes) {
     it(`matches with debt in both tokens and a second position in the vault, receiving ${ReceiveAs[receiveAs]}`, async () => {
       const fixture = await loadFixture(vaultStackFixture);
-      await fixture.stable.vault.connect(fixture.bob).open({ amount0: usdc(5_000), amount1: usdc(5_000), borrow0: usdc(3_000), borrow1: 0n, minLp: 0, deadline: FAR_FUTURE });
+      await fixture.stable.vault.connect(fixture.bob).open({ amount0: usdc(5_000), amount1: usdc(5_000), borrow0: usdc(3_000), borrow1: 0n, minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
       const id = await open(fixture, fixture.stable, { amount0: usdc(700), amount1: usdc(300), borrow0: usdc(2_500), borrow1: usdc(1_500) });
       await closeAndCompare(fixture, fixture.stable, id, 6_500n, receiveAs);
       await closeAndCompare(fixture, fixture.stable, id, 10_000n, receiveAs);

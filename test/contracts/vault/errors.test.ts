@@ -10,9 +10,9 @@ import type { DeployedVault } from "../../../scripts/lib/deployVaults";
 
 const BPS = 10_000n;
 const ReceiveAs = { BothTokens: 0, Token0: 1, Token1: 2 } as const;
-const NO_OPEN = { amount0: 0n, amount1: 0n, borrow0: 0n, borrow1: 0n, minLp: 0n, deadline: FAR_FUTURE };
+const NO_OPEN = { amount0: 0n, amount1: 0n, borrow0: 0n, borrow1: 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE };
 
-type OpenParams = { amount0: bigint; amount1: bigint; borrow0: bigint; borrow1: bigint; minLp: bigint; deadline: bigint };
+type OpenParams = { amount0: bigint; amount1: bigint; borrow0: bigint; borrow1: bigint; minShares: bigint; minLp: bigint; deadline: bigint };
 
 /** Everything a failed call must leave untouched: the accounts' tokens, the vault's books, the pools' cash and the
  *  vault's debt shares in them, the pair's reserves and the farm's stake. None of it moves with time alone. */
@@ -74,6 +74,10 @@ async function riskOf(deployed: DeployedVault) {
     maxPriceDeviationBps: risk.maxPriceDeviationBps,
     maxLeverageWad: risk.maxLeverageWad,
     harvestSlippageBps: risk.harvestSlippageBps,
+    harvestMaxSaleBps: risk.harvestMaxSaleBps,
+    swapSlippageBps: risk.swapSlippageBps,
+    liquidationTargetBps: risk.liquidationTargetBps,
+    fullLiquidationBelowUsd: risk.fullLiquidationBelowUsd,
   };
 }
 const asBigInts = (risk: RiskParameters) => Object.fromEntries(Object.entries(risk).map(([key, value]) => [key, BigInt(value)]));
@@ -158,7 +162,7 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
     it("refuses a 10x open whose debt ratio after the zap's fees is above an 80% work factor: WorkFactorExceeded", async () => {
       const fixture = await loadFixture(vaultStackFixture);
       const { stable, alice, deployer } = fixture;
-      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 8_000 });
+      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 8_000, liquidationTargetBps: 8_000 });
       const params = { ...NO_OPEN, amount0: USDC(1_000), borrow1: USDC(9_000) };
       const ratio = await debtRatioAfterFirstOpen(fixture, stable, params);
       // 10x is a 90% debt ratio before fees; the zap's swap fee and price impact push it slightly higher.
@@ -169,7 +173,7 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
           .withArgs(ratio, 8_000),
       );
       // With the work factor at exactly that ratio, the same open goes through with that ratio.
-      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: Number(ratio) });
+      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: Number(ratio), liquidationTargetBps: Number(ratio) });
       await stable.vault.connect(alice).open(params);
       expect((await stable.vault.positionView(1)).debtRatioBps).to.equal(ratio);
     });
@@ -178,7 +182,7 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
       const fixture = await loadFixture(vaultStackFixture);
       const { stable, alice, deployer } = fixture;
       const id = await openStable(fixture, alice, { amount0: USDC(1_000), borrow1: USDC(4_000) });
-      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 8_500 });
+      await stable.vault.connect(deployer).setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 8_500, liquidationTargetBps: 8_500 });
       // 5x to 9.5x: within the 10x leverage limit, but ~90% debt is above an 85% work factor.
       await expectNothingMoves(fixture, stable, [alice], () =>
         expect(stable.vault.connect(alice).increase(id, { ...NO_OPEN, borrow1: USDC(4_500) }))
@@ -302,17 +306,17 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
       const params = { ...NO_OPEN, amount0: USDC(1_000), borrow1: USDC(2_000) };
       const { lp } = await simulateZap(stable, params.amount0, params.borrow1);
       await expectNothingMoves(fixture, stable, [alice], () =>
-        expect(stable.vault.connect(alice).open({ ...params, minLp: lp + 1n }))
+        expect(stable.vault.connect(alice).open({ ...params, minShares: 0n, minLp: lp + 1n }))
           .to.be.revertedWithCustomError(stable.vault, "InsufficientLiquidityMinted")
           .withArgs(lp, lp + 1n),
       );
-      await stable.vault.connect(alice).open({ ...params, minLp: lp });
+      await stable.vault.connect(alice).open({ ...params, minShares: 0n, minLp: lp });
       expect((await stable.vault.positionView(1)).lpAmount).to.equal(lp);
 
       const more = { ...NO_OPEN, amount1: USDC(500) };
       const { lp: lpMore } = await simulateZap(stable, 0n, more.amount1);
       await expectNothingMoves(fixture, stable, [alice], () =>
-        expect(stable.vault.connect(alice).increase(1, { ...more, minLp: lpMore + 1n }))
+        expect(stable.vault.connect(alice).increase(1, { ...more, minShares: 0n, minLp: lpMore + 1n }))
           .to.be.revertedWithCustomError(stable.vault, "InsufficientLiquidityMinted")
           .withArgs(lpMore, lpMore + 1n),
       );
@@ -415,30 +419,44 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
       await stable.vault.connect(bob).open({ ...NO_OPEN, amount0: USDC(1_000), borrow1: USDC(1_000) });
     });
 
-    it("refuses risk parameters outside their bounds: InvalidRiskParameters, leaving the parameters as they were", async () => {
+    it("refuses risk parameters outside their bounds: InvalidRiskParameter(name), leaving the parameters as they were", async () => {
       const fixture = await loadFixture(vaultStackFixture);
       const { stable, volatile, deployer } = fixture;
-      const invalid: Array<[string, RiskParameters]> = [
-        ["kill factor equal to the work factor", { ...STABLE_VAULT_RISK, killFactorBps: STABLE_VAULT_RISK.workFactorBps }],
-        ["kill factor below the work factor", { ...STABLE_VAULT_RISK, workFactorBps: 9_600, killFactorBps: 9_500 }],
-        ["kill factor above 98%", { ...STABLE_VAULT_RISK, killFactorBps: 9_801 }],
-        ["zero work factor", { ...STABLE_VAULT_RISK, workFactorBps: 0 }],
-        ["bounty above 5%", { ...STABLE_VAULT_RISK, liquidationBountyBps: 501 }],
-        ["leverage above 10x", { ...STABLE_VAULT_RISK, maxLeverageWad: 10n * WAD + 1n }],
-        ["leverage below 1x", { ...STABLE_VAULT_RISK, maxLeverageWad: WAD - 1n }],
-        ["zero price deviation", { ...STABLE_VAULT_RISK, maxPriceDeviationBps: 0 }],
-        ["price deviation above 10%", { ...STABLE_VAULT_RISK, maxPriceDeviationBps: 1_001 }],
-        ["harvest slippage above 10%", { ...STABLE_VAULT_RISK, harvestSlippageBps: 1_001 }],
+      const invalid: Array<[string, string, RiskParameters]> = [
+        ["kill factor equal to the work factor", "workFactorBps", { ...STABLE_VAULT_RISK, killFactorBps: STABLE_VAULT_RISK.workFactorBps }],
+        ["kill factor below the work factor", "workFactorBps", { ...STABLE_VAULT_RISK, workFactorBps: 9_600, killFactorBps: 9_500 }],
+        ["kill factor above 98%", "killFactorBps", { ...STABLE_VAULT_RISK, killFactorBps: 9_801 }],
+        ["zero work factor", "workFactorBps", { ...STABLE_VAULT_RISK, workFactorBps: 0 }],
+        ["bounty above 5%", "liquidationBountyBps", { ...STABLE_VAULT_RISK, liquidationBountyBps: 501 }],
+        ["leverage above 10x", "maxLeverageWad", { ...STABLE_VAULT_RISK, maxLeverageWad: 10n * WAD + 1n }],
+        ["leverage below 1x", "maxLeverageWad", { ...STABLE_VAULT_RISK, maxLeverageWad: WAD - 1n }],
+        ["zero price deviation", "maxPriceDeviationBps", { ...STABLE_VAULT_RISK, maxPriceDeviationBps: 0 }],
+        ["price deviation above 10%", "maxPriceDeviationBps", { ...STABLE_VAULT_RISK, maxPriceDeviationBps: 1_001 }],
+        ["harvest slippage above 10%", "harvestSlippageBps", { ...STABLE_VAULT_RISK, harvestSlippageBps: 1_001 }],
+        ["zero harvest slippage", "harvestSlippageBps", { ...STABLE_VAULT_RISK, harvestSlippageBps: 0 }],
+        ["harvest sale above 0.25% of the reserve", "harvestMaxSaleBps", { ...STABLE_VAULT_RISK, harvestMaxSaleBps: 26 }],
+        ["zero harvest sale", "harvestMaxSaleBps", { ...STABLE_VAULT_RISK, harvestMaxSaleBps: 0 }],
+        ["swap slippage below the pair's fee", "swapSlippageBps", { ...STABLE_VAULT_RISK, swapSlippageBps: 49 }],
+        ["swap slippage above 10%", "swapSlippageBps", { ...STABLE_VAULT_RISK, swapSlippageBps: 1_001 }],
+        ["liquidation target above the work factor", "liquidationTargetBps", { ...STABLE_VAULT_RISK, liquidationTargetBps: 9_101 }],
+        ["zero liquidation target", "liquidationTargetBps", { ...STABLE_VAULT_RISK, liquidationTargetBps: 0 }],
       ];
-      for (const [reason, risk] of invalid) {
-        await expect(stable.vault.connect(deployer).setRiskParameters(risk), reason).to.be.revertedWithCustomError(
-          stable.vault,
-          "InvalidRiskParameters",
-        );
+      for (const [reason, name, risk] of invalid) {
+        await expect(stable.vault.connect(deployer).setRiskParameters(risk), reason)
+          .to.be.revertedWithCustomError(stable.vault, "InvalidRiskParameter")
+          .withArgs(name);
       }
       expect(await riskOf(stable)).to.deep.equal(asBigInts(STABLE_VAULT_RISK));
       // The bounds themselves are allowed.
-      const edge = { ...VOLATILE_VAULT_RISK, killFactorBps: 9_800, liquidationBountyBps: 500, maxLeverageWad: 10n * WAD };
+      const edge = {
+        ...VOLATILE_VAULT_RISK,
+        killFactorBps: 9_800,
+        liquidationBountyBps: 500,
+        maxLeverageWad: 10n * WAD,
+        harvestMaxSaleBps: 25,
+        swapSlippageBps: 50,
+        liquidationTargetBps: VOLATILE_VAULT_RISK.workFactorBps,
+      };
       await volatile.vault.connect(deployer).setRiskParameters(edge);
       expect(await riskOf(volatile)).to.deep.equal(asBigInts(edge));
     });
@@ -450,7 +468,7 @@ describe("LeveragedVault refuses bad input with its own error, moving no tokens"
       for (const caller of [attacker, guardian]) {
         const vault = stable.vault.connect(caller);
         const calls = [
-          () => vault.setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 5_000 }),
+          () => vault.setRiskParameters({ ...STABLE_VAULT_RISK, workFactorBps: 5_000, liquidationTargetBps: 5_000 }),
           () => vault.setDebtCaps(0, 0),
           () => vault.setGuardian(caller.address),
           () => vault.upgradeToAndCall(caller.address, "0x"),

@@ -5,6 +5,7 @@ import { deployLocal } from "../../../scripts/lib/deployLocal";
 import type { DeployedVault } from "../../../scripts/lib/deployVaults";
 import { usdToFeedAnswer } from "../../../scripts/lib/deployVaults";
 import { LOCAL_PRICES_USD } from "../../../lib/vaults";
+import { VaultLens__factory, type VaultLens } from "../../../typechain-types";
 
 export const USDC = (amount: number | string) => ethers.parseUnits(String(amount), 6);
 export const USDT = USDC;
@@ -38,6 +39,11 @@ export async function vaultStackFixture() {
 }
 
 export type VaultFixture = Awaited<ReturnType<typeof vaultStackFixture>>;
+
+/** The deployment's VaultLens, for batch reads. */
+export function lensOf(fixture: { deployment: { farming?: { lens: { address: string } } } }): VaultLens {
+  return VaultLens__factory.connect(fixture.deployment.farming!.lens.address, ethers.provider);
+}
 
 /** Keeps every feed fresh after a long time jump, at its current answer unless a new USD price is given. */
 export async function refreshFeeds(fixture: VaultFixture, pricesUsd: Partial<Record<string, number>> = {}) {

@@ -1,20 +1,22 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { ContractTransactionResponse } from "ethers";
 import { FAR_FUTURE, tokenOf, vaultStackFixture, type VaultFixture } from "./fixtures";
 import { moveMarket } from "./market";
 
-/** Alice opens 3x on WETH-USDC: 1 WETH ($2,000) of her own, 4,000 USDC borrowed. Debt ratio about 66.7%. */
-async function threeTimesWethPosition(fixture: VaultFixture) {
+/** Alice opens 3x on WETH-USDC: `weth` WETH ($2,000 each) of her own, twice its value in USDC borrowed. */
+async function threeTimesWethPosition(fixture: VaultFixture, weth = 1) {
   const { volatile, alice } = fixture;
   const wethIsToken0 = volatile.token0Symbol === "WETH";
-  const weth = ethers.parseUnits("1", 18);
-  const usdc = 4_000n * 10n ** 6n;
+  const wethAmount = ethers.parseUnits(String(weth), 18);
+  const usdc = BigInt(Math.round(weth * 4_000)) * 10n ** 6n;
   await volatile.vault.connect(alice).open({
-    amount0: wethIsToken0 ? weth : 0n,
-    amount1: wethIsToken0 ? 0n : weth,
+    amount0: wethIsToken0 ? wethAmount : 0n,
+    amount1: wethIsToken0 ? 0n : wethAmount,
     borrow0: wethIsToken0 ? 0n : usdc,
     borrow1: wethIsToken0 ? usdc : 0n,
+    minShares: 0n,
     minLp: 0,
     deadline: FAR_FUTURE,
   });
@@ -25,6 +27,29 @@ async function threeTimesWethPosition(fixture: VaultFixture) {
 async function moveWeth(fixture: VaultFixture, wethUsd: number, wethIsToken0: boolean) {
   if (wethIsToken0) await moveMarket(fixture, fixture.volatile, wethUsd, 1);
   else await moveMarket(fixture, fixture.volatile, 1, wethUsd);
+}
+
+/** The PositionLiquidated event's outcome. */
+async function outcomeOf(fixture: VaultFixture, tx: Promise<ContractTransactionResponse>) {
+  const receipt = await (await tx).wait();
+  const vault = fixture.volatile.vault;
+  for (const log of receipt!.logs) {
+    try {
+      const parsed = vault.interface.parseLog(log);
+      if (parsed?.name === "PositionLiquidated") return parsed.args.outcome;
+    } catch {
+      // another contract's event
+    }
+  }
+  throw new Error("no PositionLiquidated event");
+}
+
+async function valueOf(fixture: VaultFixture, amount0: bigint, amount1: bigint): Promise<number> {
+  const { volatile, farming } = fixture;
+  const [token0, token1] = [tokenOf(fixture, volatile, 0), tokenOf(fixture, volatile, 1)];
+  const price0 = Number(await farming.oracle.priceOf(await token0.getAddress())) / 1e18;
+  const price1 = Number(await farming.oracle.priceOf(await token1.getAddress())) / 1e18;
+  return (Number(amount0) / 10 ** Number(await token0.decimals())) * price0 + (Number(amount1) / 10 ** Number(await token1.decimals())) * price1;
 }
 
 describe("LeveragedVault liquidation", () => {
@@ -38,51 +63,87 @@ describe("LeveragedVault liquidation", () => {
       .withArgs(id, view.debtRatioBps, 8_000);
   });
 
-  it("liquidates past the kill factor: bounty to the liquidator, pools repaid in full, the rest to the owner", async () => {
+  it("liquidates just past the kill factor only as far as the 70% target: debt first, 3% bounty on the part unwound, owner keeps the rest", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, alice, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
-
     // 80% kill factor: value 6000 * sqrt(p / 2000) against 4000 of debt crosses it below about $1,389.
     await moveWeth(fixture, 1_350, wethIsToken0);
-    const view = await volatile.vault.positionView(id);
-    expect(view.liquidatable).to.equal(true);
-    expect(Number(view.debtRatioBps)).to.be.within(8_000, 8_300);
+    const before = await volatile.vault.positionView(id);
+    expect(before.liquidatable).to.equal(true);
+    expect(Number(before.debtRatioBps)).to.be.within(8_000, 8_300);
+    const vaultDebtBefore = await usdcPool.borrowBalance(await volatile.vault.getAddress());
 
     const token0 = tokenOf(fixture, volatile, 0);
     const token1 = tokenOf(fixture, volatile, 1);
-    const balances = async (who: string) => [await token0.balanceOf(who), await token1.balanceOf(who)];
-    const [liquidator0, liquidator1] = await balances(liquidator.address);
-    const [owner0, owner1] = await balances(alice.address);
-    await expect(volatile.vault.connect(liquidator).liquidate(id)).to.emit(volatile.vault, "PositionLiquidated");
-
-    // USD value at oracle prices, in whole dollars.
-    const price0 = Number(await fixture.farming.oracle.priceOf(await token0.getAddress())) / 1e18;
-    const price1 = Number(await fixture.farming.oracle.priceOf(await token1.getAddress())) / 1e18;
-    const [decimals0, decimals1] = [Number(await token0.decimals()), Number(await token1.decimals())];
-    const valueOf = async (amount0: bigint, amount1: bigint) =>
-      (Number(amount0) / 10 ** decimals0) * price0 + (Number(amount1) / 10 ** decimals1) * price1;
-
-    const [liquidatorAfter0, liquidatorAfter1] = await balances(liquidator.address);
-    const bountyValue = await valueOf(liquidatorAfter0 - liquidator0, liquidatorAfter1 - liquidator1);
-    const positionValue = Number(view.valueWad) / 1e18;
-    // 3% of the position's value, within the fair-price vs. burn-amount rounding.
-    expect(bountyValue / positionValue).to.be.closeTo(0.03, 0.0005);
-
-    // The USDC pool got every wei back: the vault owes it nothing.
-    expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(0n);
+    const ownerBalances = [await token0.balanceOf(alice.address), await token1.balanceOf(alice.address)];
+    const liquidatorBefore = [await token0.balanceOf(liquidator.address), await token1.balanceOf(liquidator.address)];
+    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidate(id));
     const after = await volatile.vault.positionView(id);
-    expect(after.lpAmount).to.equal(0n);
-    expect(after.debt0 + after.debt1).to.equal(0n);
 
-    // The owner got the rest: the equity less the bounty and the swap that repaid the debt.
-    const [ownerAfter0, ownerAfter1] = await balances(alice.address);
-    const returned = await valueOf(ownerAfter0 - owner0, ownerAfter1 - owner1);
-    const equity = Number(view.equityWad) / 1e18;
-    expect(returned).to.be.within(equity - bountyValue - positionValue * 0.01, equity - bountyValue + 1);
+    expect(outcome.whole).to.equal(false);
+    // The target, within 0.1 percentage point.
+    expect(Number(after.debtRatioBps)).to.be.within(6_990, 7_010);
+    // (D - t V) / (V (1 - b - t)) of the LP was unwound: 41% here, not the whole position.
+    const fraction = Number(before.lpAmount - after.lpAmount) / Number(before.lpAmount);
+    const expected = (Number(before.debtValueWad) - 0.7 * Number(before.valueWad)) / (Number(before.valueWad) * (1 - 0.03 - 0.7));
+    expect(fraction).to.be.closeTo(expected, 0.001);
+    // The pool got exactly what was repaid; the bounty is at most 3% of the value unwound (the liquidator paid the
+    // swap's fee out of it), and nothing went to the owner's wallet.
+    expect(vaultDebtBefore - (await usdcPool.borrowBalance(await volatile.vault.getAddress()))).to.be.closeTo(
+      wethIsToken0 ? outcome.repaid1 : outcome.repaid0,
+      10n,
+    );
+    const liquidatorAfter = [await token0.balanceOf(liquidator.address), await token1.balanceOf(liquidator.address)];
+    const bounty = await valueOf(fixture, liquidatorAfter[0] - liquidatorBefore[0], liquidatorAfter[1] - liquidatorBefore[1]);
+    const unwound = (Number(before.valueWad) / 1e18) * fraction;
+    expect(bounty / unwound).to.be.within(0.02, 0.03);
+    expect([await token0.balanceOf(alice.address), await token1.balanceOf(alice.address)]).to.deep.equal(ownerBalances);
+    // The position is no longer liquidatable and still the owner's.
+    expect(after.liquidatable).to.equal(false);
+    expect(after.owner).to.equal(alice.address);
   });
 
-  it("charges a shortfall to the pool's reserve first, then to lenders, and records it", async () => {
+  it("liquidates a small position (below $500) in full: all its debt repaid, what is left above the bounty kept for its owner", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { volatile, liquidator, alice } = fixture;
+    const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture, 0.05);
+    await moveWeth(fixture, 1_350, wethIsToken0);
+    const before = await volatile.vault.positionView(id);
+    expect(Number(before.valueWad) / 1e18).to.be.lessThan(500);
+    expect(before.liquidatable).to.equal(true);
+    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidate(id));
+    const after = await volatile.vault.positionView(id);
+    expect(after.debt0 + after.debt1).to.equal(0n);
+    expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(0n);
+    // Repaying everything would leave less than the minimum position, so all of it was unwound; the owner's equity
+    // less the 3% bounty (and the swap's costs, the liquidator's) is kept for the owner to claim, in both tokens.
+    expect(outcome.whole).to.equal(true);
+    expect(after.lpShares).to.equal(0n);
+    const [token0, token1] = [tokenOf(fixture, volatile, 0), tokenOf(fixture, volatile, 1)];
+    const claimable0 = await volatile.vault.claimable(await token0.getAddress(), alice.address);
+    const claimable1 = await volatile.vault.claimable(await token1.getAddress(), alice.address);
+    expect([claimable0, claimable1]).to.deep.equal([outcome.returned0, outcome.returned1]);
+    const kept = await valueOf(fixture, claimable0, claimable1);
+    const equity = Number(before.equityWad) / 1e18;
+    const bounty = (Number(before.valueWad) / 1e18) * 0.03;
+    expect(kept).to.be.within(equity - bounty - 0.01, equity - bounty + 0.01);
+    // The owner takes it whenever, to any address.
+    for (const [token, amount] of [[token0, claimable0], [token1, claimable1]] as const) {
+      if (amount === 0n) {
+        await expect(volatile.vault.connect(alice).claim(await token.getAddress(), alice.address))
+          .to.be.revertedWithCustomError(volatile.vault, "NothingToClaim")
+          .withArgs(await token.getAddress());
+        continue;
+      }
+      const before = await token.balanceOf(alice.address);
+      await volatile.vault.connect(alice).claim(await token.getAddress(), alice.address);
+      expect((await token.balanceOf(alice.address)) - before).to.equal(amount);
+      expect(await volatile.vault.claimable(await token.getAddress(), alice.address)).to.equal(0n);
+    }
+  });
+
+  it("unwinds an underwater position whole: pools repaid first, the reserve absorbs the shortfall and pays the liquidator's incentive; lenders lose nothing", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
@@ -91,28 +152,54 @@ describe("LeveragedVault liquidation", () => {
     const view = await volatile.vault.positionView(id);
     expect(view.valueWad).to.be.lessThan(view.debtValueWad);
 
+    await usdcPool.accrueInterest();
     const reservesBefore = await usdcPool.reserves();
     const lenderAssetsBefore = await usdcPool.totalAssets();
-    const tx = volatile.vault.connect(liquidator).liquidate(id);
-    await expect(tx).to.emit(usdcPool, "BadDebtWrittenOff");
-    const receipt = await (await tx).wait();
-    const event = receipt!.logs
-      .map((log) => {
-        try {
-          return volatile.vault.interface.parseLog(log);
-        } catch {
-          return null;
-        }
-      })
-      .find((parsed) => parsed?.name === "PositionLiquidated")!;
-    const badDebt = wethIsToken0 ? event.args.badDebt1 : event.args.badDebt0;
-    expect(Number(badDebt) / 1e6).to.be.within(900, 1_300);
+    const usdc = fixture.tokens.USDC;
+    const liquidatorUsdc = await usdc.balanceOf(liquidator.address);
+    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidate(id));
+    expect(outcome.whole).to.equal(true);
+    const [badDebt, covered, incentive] = wethIsToken0
+      ? [outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1]
+      : [outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0];
+    // The shortfall at oracle prices ($1,000) plus the unwind's swap costs.
+    expect(Number(badDebt) / 1e6).to.be.within(1_000, 1_080);
+    expect(covered).to.equal(badDebt); // the seeded reserve covers it all
+    expect(incentive).to.equal(10n * 10n ** 6n); // the pool's 10 USDC incentive, from the reserve
     expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(0n);
-    // The reserve absorbed what it could; lenders lost the rest, no more.
-    const reservesAfter = await usdcPool.reserves();
-    const covered = reservesBefore - reservesAfter;
-    expect(covered).to.be.lessThanOrEqual(reservesBefore);
-    const lenderLoss = lenderAssetsBefore - (await usdcPool.totalAssets());
-    expect(lenderLoss + covered).to.be.closeTo(badDebt, 10n ** 6n);
+    expect((await usdc.balanceOf(liquidator.address)) - liquidatorUsdc).to.be.greaterThanOrEqual(incentive);
+    // Lenders: not a wei lost (interest of the block aside, which only adds).
+    expect(await usdcPool.totalAssets()).to.be.greaterThanOrEqual(lenderAssetsBefore);
+    expect(reservesBefore - (await usdcPool.reserves())).to.be.closeTo(badDebt + incentive, 10n ** 4n);
+    const after = await volatile.vault.positionView(id);
+    expect(after.lpShares).to.equal(0n);
+  });
+
+  it("lets a liquidator pay the debt and take the LP instead, with no trade in the pair: bounty exactly 3% at the fair LP price", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { volatile, liquidator } = fixture;
+    const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
+    await moveWeth(fixture, 1_350, wethIsToken0);
+    const before = await volatile.vault.positionView(id);
+    const usdc = fixture.tokens.USDC;
+    await usdc.connect(liquidator).faucet(10_000n * 10n ** 6n);
+    await usdc.connect(liquidator).approve(await volatile.vault.getAddress(), ethers.MaxUint256);
+    const [reserve0, reserve1] = await volatile.pair.getReserves();
+    const paid = await usdc.balanceOf(liquidator.address);
+    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidateWithRepayment(id));
+    const repaid = paid - (await usdc.balanceOf(liquidator.address));
+    // The pair was not traded in.
+    expect(await volatile.pair.getReserves()).to.deep.equal(await volatile.pair.getReserves());
+    const [reserve0After, reserve1After] = await volatile.pair.getReserves();
+    expect([reserve0After, reserve1After]).to.deep.equal([reserve0, reserve1]);
+    // The liquidator holds the LP, worth the repayment plus 3% of itself at the fair LP price.
+    const lp = await volatile.pair.balanceOf(liquidator.address);
+    expect(lp).to.equal(outcome.lpPaid);
+    const lpValue = (Number(before.valueWad) / 1e18) * (Number(lp) / Number(before.lpAmount));
+    const repaidValue = await valueOf(fixture, wethIsToken0 ? 0n : repaid, wethIsToken0 ? repaid : 0n);
+    expect(repaidValue / lpValue).to.be.closeTo(0.97, 0.00002);
+    const after = await volatile.vault.positionView(id);
+    expect(Number(after.debtRatioBps)).to.be.within(6_990, 7_010);
+    expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(after.debt0 + after.debt1);
   });
 });

@@ -18,7 +18,7 @@ describe("LeveragedVault price manipulation", () => {
   it("values positions at the fair LP price: a flash-loan-sized swap moves no position's value", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { stable, alice, deployer, farming } = fixture;
-    await stable.vault.connect(alice).open({ amount0: usd(1_000), amount1: 0, borrow0: 0, borrow1: usd(9_000), minLp: 0, deadline: FAR_FUTURE });
+    await stable.vault.connect(alice).open({ amount0: usd(1_000), amount1: 0, borrow0: 0, borrow1: usd(9_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
     const before = await stable.vault.positionView(1);
 
     // Swap 1,000,000 (half the pair's depth) in, and look: spot moved ~2.2x, the position's value did not.
@@ -42,7 +42,7 @@ describe("LeveragedVault price manipulation", () => {
     const { stable } = fixture;
     const manipulator = await manipulatorWith(fixture, stable.token0Symbol as "USDC" | "USDT", usd(500_000));
     const open = stable.vault.interface.encodeFunctionData("open", [
-      { amount0: 0, amount1: 0, borrow0: usd(50_000), borrow1: usd(50_000), minLp: 0, deadline: FAR_FUTURE },
+      { amount0: 0, amount1: 0, borrow0: usd(50_000), borrow1: usd(50_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE },
     ]);
     await expect(
       manipulator.manipulateAndCall(await stable.pair.getAddress(), await tokenOf(fixture, stable, 0).getAddress(), usd(500_000), await stable.vault.getAddress(), open),
@@ -50,19 +50,20 @@ describe("LeveragedVault price manipulation", () => {
     expect(await stable.vault.lastPositionId()).to.equal(0n);
   });
 
-  it("refuses to liquidate a healthy position while the spot price is pushed, in the same transaction", async () => {
+  it("never finds a healthy position liquidatable while the spot price is pushed, in the same transaction, at any size", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { stable, alice } = fixture;
-    await stable.vault.connect(alice).open({ amount0: usd(1_000), amount1: 0, borrow0: 0, borrow1: usd(9_000), minLp: 0, deadline: FAR_FUTURE });
+    await stable.vault.connect(alice).open({ amount0: usd(1_000), amount1: 0, borrow0: 0, borrow1: usd(9_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
     const liquidate = stable.vault.interface.encodeFunctionData("liquidate", [1]);
     const token0 = await tokenOf(fixture, stable, 0).getAddress();
-    // A large push trips the deviation guard...
+    // Liquidation does not look at the spot price at all: value comes from the fair LP price (the pair's invariant
+    // at oracle prices), which a push of any size cannot lower, so the position stays healthy...
     const big = await manipulatorWith(fixture, stable.token0Symbol as "USDC" | "USDT", usd(500_000));
     await expect(big.manipulateAndCall(await stable.pair.getAddress(), token0, usd(500_000), await stable.vault.getAddress(), liquidate)).to.be.revertedWithCustomError(
       stable.vault,
-      "PriceDeviationTooHigh",
+      "PositionHealthy",
     );
-    // ...and a push just under it still finds the position healthy, because value comes from the fair LP price.
+    // ...as it does under a push just under the entry guard's band.
     const small = await manipulatorWith(fixture, stable.token0Symbol as "USDC" | "USDT", usd(8_000));
     await expect(small.manipulateAndCall(await stable.pair.getAddress(), token0, usd(8_000), await stable.vault.getAddress(), liquidate)).to.be.revertedWithCustomError(
       stable.vault,
@@ -77,7 +78,7 @@ describe("LeveragedVault price manipulation", () => {
     await manipulator.approve(await tokenOf(fixture, stable, 0).getAddress(), await stable.vault.getAddress());
     // 11x asked for while the spot is skewed by ~0.9%: the leverage limit is judged at oracle prices.
     const open = stable.vault.interface.encodeFunctionData("open", [
-      { amount0: usd(1), amount1: 0, borrow0: 0, borrow1: usd(10), minLp: 0, deadline: FAR_FUTURE },
+      { amount0: usd(1), amount1: 0, borrow0: 0, borrow1: usd(10), minShares: 0n, minLp: 0, deadline: FAR_FUTURE },
     ]);
     await expect(
       manipulator.manipulateAndCall(await stable.pair.getAddress(), await tokenOf(fixture, stable, 0).getAddress(), usd(8_000), await stable.vault.getAddress(), open),

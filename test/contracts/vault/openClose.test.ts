@@ -31,7 +31,7 @@ async function openOnStable(fixture: VaultFixture, side: Side, leverage: number)
   const { stable, alice } = fixture;
   const params = openParameters(side, leverage, 1_000n * 10n ** 6n);
   const lp = await expectedLp(stable, params.amount0 + params.borrow0, params.amount1 + params.borrow1);
-  await stable.vault.connect(alice).open({ ...params, minLp: lp, deadline: FAR_FUTURE });
+  await stable.vault.connect(alice).open({ ...params, minShares: 0n, minLp: lp, deadline: FAR_FUTURE });
   const id = await stable.vault.lastPositionId();
   return { id, params, expectedLp: lp };
 }
@@ -67,11 +67,11 @@ describe("LeveragedVault open and close", () => {
     const params = wethIsToken0
       ? { amount0: weth, amount1: 0n, borrow0: 0n, borrow1: usdc }
       : { amount0: 0n, amount1: weth, borrow0: usdc, borrow1: 0n };
-    await volatile.vault.connect(alice).open({ ...params, minLp: 0, deadline: FAR_FUTURE });
+    await volatile.vault.connect(alice).open({ ...params, minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
     const view = await volatile.vault.positionView(1);
     expect(Number(view.valueWad) / 1e18).to.be.within(5_970, 6_000);
     const more = wethIsToken0 ? { ...params, borrow1: usdc + 10n ** 6n } : { ...params, borrow0: usdc + 10n ** 6n };
-    await expect(volatile.vault.connect(alice).open({ ...more, minLp: 0, deadline: FAR_FUTURE })).to.be.revertedWithCustomError(
+    await expect(volatile.vault.connect(alice).open({ ...more, minShares: 0n, minLp: 0, deadline: FAR_FUTURE })).to.be.revertedWithCustomError(
       volatile.vault,
       "LeverageTooHigh",
     );
@@ -93,7 +93,7 @@ describe("LeveragedVault open and close", () => {
 
     const lp = await expectedLp(volatile, amount0, amount1);
     expect(simulateZap(amount0, amount1, reserve0, reserve1, BigInt(await volatile.pair.totalSupply())).swap).to.equal(null);
-    await volatile.vault.connect(alice).open({ amount0, amount1, borrow0: 0n, borrow1: 0n, minLp: lp, deadline: FAR_FUTURE });
+    await volatile.vault.connect(alice).open({ amount0, amount1, borrow0: 0n, borrow1: 0n, minShares: 0n, minLp: lp, deadline: FAR_FUTURE });
     expect((await volatile.vault.positionView(await volatile.vault.lastPositionId())).lpAmount).to.equal(lp);
   });
 
@@ -171,11 +171,11 @@ describe("LeveragedVault open and close", () => {
       return Number(view.valueWad) / Number(view.equityWad);
     };
     const start = await leverageOf();
-    await vault.increase(id, { amount0: 1_000n * 10n ** 6n, amount1: 0, borrow0: 0, borrow1: 0, minLp: 0, deadline: FAR_FUTURE });
+    await vault.increase(id, { amount0: 1_000n * 10n ** 6n, amount1: 0, borrow0: 0, borrow1: 0, minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
     const afterCollateral = await leverageOf();
     expect(afterCollateral).to.be.within(1.95, 2.05); // $3,000 on $2,000 of equity
     expect(afterCollateral).to.be.lessThan(start);
-    await vault.increase(id, { amount0: 0, amount1: 0, borrow0: 0, borrow1: 4_000n * 10n ** 6n, minLp: 0, deadline: FAR_FUTURE });
+    await vault.increase(id, { amount0: 0, amount1: 0, borrow0: 0, borrow1: 4_000n * 10n ** 6n, minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
     expect(await leverageOf()).to.be.within(3.9, 4.05);
     const debtBefore = (await stable.vault.positionView(id)).debt1;
     await vault.repayDebt(id, 0, 1_500n * 10n ** 6n);

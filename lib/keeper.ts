@@ -13,7 +13,7 @@
  *
  * The decision functions are pure and exported for tests; `scripts/keeper.ts` is the command line around `Keeper`.
  */
-import { NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import { Contract, NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import type { Deployment } from "./deployments";
 import {
   LeveragedVault__factory,
@@ -25,6 +25,11 @@ import {
 } from "../typechain-types";
 
 const WAD = 10n ** 18n;
+const ERC20_ABI = [
+  "function balanceOf(address) view returns (uint256)",
+  "function allowance(address, address) view returns (uint256)",
+  "function approve(address, uint256) returns (bool)",
+];
 
 // ---------------------------------------------------------------- the harvest decision
 
@@ -91,6 +96,89 @@ export function scanPages(lastPositionId: number, pageSize: number): Array<{ fir
 }
 
 // ---------------------------------------------------------------- retries
+
+// ---------------------------------------------------------------- crash ordering, orders and cadence
+
+/** What the keeper needs of a position to rank it (fields of the vault's PositionView). */
+export interface RankedPosition {
+  positionId: bigint;
+  valueWad: bigint;
+  debtValueWad: bigint;
+  debtRatioBps: bigint;
+  liquidatable: boolean;
+}
+
+/**
+ * The positions past the kill factor, worst first: the largest shortfall (debt above value, at oracle prices)
+ * first, then the highest debt ratio, then the oldest id. In a crash every liquidation moves the pair and the
+ * pools, so the position that would leave lenders the most bad debt must not wait behind smaller ones.
+ */
+export function rankLiquidations<T extends RankedPosition>(positions: T[]): T[] {
+  const shortfall = (view: RankedPosition) => (view.debtValueWad > view.valueWad ? view.debtValueWad - view.valueWad : 0n);
+  return positions
+    .filter((view) => view.liquidatable)
+    .sort((a, b) => {
+      const bySortfall = shortfall(b) - shortfall(a);
+      if (bySortfall !== 0n) return bySortfall > 0n ? 1 : -1;
+      if (a.debtRatioBps !== b.debtRatioBps) return b.debtRatioBps > a.debtRatioBps ? 1 : -1;
+      return a.positionId < b.positionId ? -1 : a.positionId > b.positionId ? 1 : 0;
+    });
+}
+
+/** A position's protection orders as the vault stores them (ILeveragedVault.ProtectionOrders). */
+export interface OrdersOfPosition {
+  positionId: bigint;
+  debtRatioBps: bigint;
+  deleverage: { triggerDebtRatioBps: bigint | number };
+  price: { lowPriceWad: bigint; highPriceWad: bigint; priceOfToken1: boolean };
+}
+
+export type TriggeredOrder = { positionId: bigint; kind: "deleverage" | "price"; reason: string };
+
+/**
+ * The orders the vault would execute now, with the same comparisons as VaultExits: a deleverage order at or above
+ * its trigger debt ratio; a price order at or below its low bound or at or above its high bound (a zero bound is
+ * unset), on the oracle's price of the order's token.
+ */
+export function triggeredOrders(positions: OrdersOfPosition[], price0Wad: bigint | null, price1Wad: bigint | null): TriggeredOrder[] {
+  const triggered: TriggeredOrder[] = [];
+  for (const position of positions) {
+    const trigger = BigInt(position.deleverage.triggerDebtRatioBps);
+    if (trigger > 0n && position.debtRatioBps >= trigger) {
+      triggered.push({ positionId: position.positionId, kind: "deleverage", reason: `debt ratio ${position.debtRatioBps} bps reached the trigger ${trigger} bps` });
+    }
+    const { lowPriceWad, highPriceWad, priceOfToken1 } = position.price;
+    const price = priceOfToken1 ? price1Wad : price0Wad;
+    if (price === null || (lowPriceWad === 0n && highPriceWad === 0n)) continue;
+    if (lowPriceWad !== 0n && price <= lowPriceWad) {
+      triggered.push({ positionId: position.positionId, kind: "price", reason: `price ${price} at or below the low bound ${lowPriceWad}` });
+    } else if (highPriceWad !== 0n && price >= highPriceWad) {
+      triggered.push({ positionId: position.positionId, kind: "price", reason: `price ${price} at or above the high bound ${highPriceWad}` });
+    }
+  }
+  return triggered;
+}
+
+/** The largest move of any price between two readings, in basis points of the earlier one. */
+export function largestMoveBps(before: Map<string, bigint>, after: Map<string, bigint>): number {
+  let largest = 0;
+  for (const [token, price] of after) {
+    const previous = before.get(token);
+    if (previous === undefined || previous === 0n) continue;
+    const gap = price > previous ? price - previous : previous - price;
+    largest = Math.max(largest, Number((gap * 10_000n) / previous));
+  }
+  return largest;
+}
+
+/**
+ * How long to wait before the next pass: the configured interval while prices are calm; a quarter of it once a
+ * price moved 2% since the last pass; a twelfth from 5%; never below `minimumSeconds` (about a block).
+ */
+export function nextPassDelaySeconds(intervalSeconds: number, moveBps: number, minimumSeconds = 2): number {
+  const divisor = moveBps >= 500 ? 12 : moveBps >= 200 ? 4 : 1;
+  return Math.max(minimumSeconds, intervalSeconds / divisor);
+}
 
 export interface RetryOptions {
   /** Tries in all, the first one included. */
@@ -191,6 +279,10 @@ export type KeeperAction =
   | "harvest"
   | "would-harvest"
   | "skip-harvest"
+  | "execute-order"
+  | "would-execute-order"
+  | "skip-order"
+  | "approve"
   | "error";
 
 export interface DecisionLogEntry {
@@ -272,7 +364,14 @@ export interface KeeperRunSummary {
   positionsScanned: number;
   liquidatable: number;
   liquidated: number;
+  /** Of those, by the liquidator bringing the repayment (the pair was too far from the oracle to swap). */
+  liquidatedByRepayment: number;
+  /** Protection orders whose trigger had fired, and of those the ones executed. */
+  ordersTriggered: number;
+  ordersExecuted: number;
   harvested: number;
+  /** Largest oracle price move of any vault token since the previous pass (basis points), for the cadence. */
+  largestPriceMoveBps: number;
   /** Dry run: transactions that simulated fine and would have been sent. */
   wouldSend: number;
   skipped: number;
@@ -285,7 +384,11 @@ export interface VaultScan {
   vault: string;
   positionsScanned: number;
   openPositions: number;
+  /** Past the kill factor, worst first (see rankLiquidations). */
   liquidatableIds: bigint[];
+  liquidatable: RankedPosition[];
+  /** Protection orders whose trigger has fired. */
+  triggeredOrders: TriggeredOrder[];
   rpcCalls: number;
   milliseconds: number;
 }
@@ -314,6 +417,10 @@ export class Keeper {
   private readonly lens: VaultLens;
   private readonly vaultNames: string[];
   private readonly harvestStates = new Map<string, VaultHarvestState>();
+  /** Oracle prices of the vaults' tokens at the previous pass, to see how fast the market moves. */
+  private lastPrices = new Map<string, bigint>();
+  /** Tokens whose allowance to a vault this keeper has already set for liquidations by repayment. */
+  private readonly approved = new Set<string>();
   private rpcCallCount = 0;
   private address?: string;
   /** Per pass: the latest block and gas pricing, read once and shared by every decision of the pass. */
@@ -356,7 +463,11 @@ export class Keeper {
       positionsScanned: 0,
       liquidatable: 0,
       liquidated: 0,
+      liquidatedByRepayment: 0,
+      ordersTriggered: 0,
+      ordersExecuted: 0,
       harvested: 0,
+      largestPriceMoveBps: 0,
       wouldSend: 0,
       skipped: 0,
       failed: 0,
@@ -367,20 +478,33 @@ export class Keeper {
     this.nonceRead = false;
     this.pendingChecked = false;
     this.passCache = {};
-    const tally = (outcome: KeeperOutcome, sentCounter: "liquidated" | "harvested") => {
-      if (outcome === "sent") summary[sentCounter] += 1;
+    const tally = (outcome: KeeperOutcome | "sent-by-repayment", sentCounter: "liquidated" | "harvested" | "ordersExecuted") => {
+      if (outcome === "sent-by-repayment") {
+        summary.liquidated += 1;
+        summary.liquidatedByRepayment += 1;
+      } else if (outcome === "sent") summary[sentCounter] += 1;
       else if (outcome === "would-send") summary.wouldSend += 1;
       else if (outcome === "failed") summary.failed += 1;
       else summary.skipped += 1;
     };
+    summary.largestPriceMoveBps = await this.readPriceMove();
+    const scans: VaultScan[] = [];
     for (const name of this.vaultNames) {
       const scan = await this.scanVault(name);
+      scans.push(scan);
       summary.scanRpcCalls += scan.rpcCalls;
       summary.positionsScanned += scan.positionsScanned;
       summary.liquidatable += scan.liquidatableIds.length;
-      for (const positionId of scan.liquidatableIds) tally(await this.tryLiquidate(name, positionId), "liquidated");
-      tally(await this.tryHarvest(name), "harvested");
+      summary.ordersTriggered += scan.triggeredOrders.length;
     }
+    // Worst first across every vault; each is re-read just before its turn, since the ones before it moved the
+    // pairs and the pools.
+    const candidates = rankLiquidations(scans.flatMap((scan) => scan.liquidatable.map((view) => ({ ...view, vault: scan.vault }))));
+    for (const candidate of candidates) tally(await this.tryLiquidate(candidate.vault, candidate.positionId), "liquidated");
+    for (const scan of scans) {
+      for (const order of scan.triggeredOrders) tally(await this.tryExecuteOrder(scan.vault, order), "ordersExecuted");
+    }
+    for (const name of this.vaultNames) tally(await this.tryHarvest(name), "harvested");
     summary.rpcCalls = this.rpcCallCount - callsBefore;
     return summary;
   }
@@ -404,24 +528,51 @@ export class Keeper {
     const vault = this.vaultReader(name);
     const lastPositionId = Number(await this.rpc(() => vault.lastPositionId()));
     const pages = scanPages(lastPositionId, this.options.scanPageSize);
-    const liquidatableIds: bigint[] = [];
-    let openPositions = 0;
+    const liquidatable: RankedPosition[] = [];
+    const openIds: bigint[] = [];
+    const debtRatios = new Map<bigint, bigint>();
+    const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
     for (let index = 0; index < pages.length; index += this.options.scanConcurrency) {
       const batch = pages.slice(index, index + this.options.scanConcurrency);
-      const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
       const results = await Promise.all(batch.map((page) => this.rpc(() => this.lens.positionViews(vaultAddress, page.firstId, page.count))));
       for (const views of results) {
         for (const view of views) {
-          if (view.lpAmount > 0n || view.debt0 > 0n || view.debt1 > 0n) openPositions += 1;
-          if (view.liquidatable) liquidatableIds.push(view.positionId);
+          if (view.lpShares > 0n) openIds.push(view.positionId);
+          debtRatios.set(view.positionId, view.debtRatioBps);
+          if (view.liquidatable) {
+            liquidatable.push({ positionId: view.positionId, valueWad: view.valueWad, debtValueWad: view.debtValueWad, debtRatioBps: view.debtRatioBps, liquidatable: true });
+          }
         }
       }
+    }
+    const openPositions = openIds.length;
+    const ranked = rankLiquidations(liquidatable);
+    const liquidatableIds = ranked.map((view) => view.positionId);
+    // Protection orders of the open positions that are not about to be liquidated anyway, in pages like the views.
+    const liquidatableSet = new Set(liquidatableIds);
+    const candidates = openIds.filter((id) => !liquidatableSet.has(id));
+    const orders: OrdersOfPosition[] = [];
+    for (let first = 0; first < candidates.length; first += this.options.scanPageSize) {
+      const ids = candidates.slice(first, first + this.options.scanPageSize);
+      const entries = await this.rpc(() => this.lens.positionEntries(vaultAddress, ids));
+      entries.forEach((entry, index) => {
+        const { deleverage, price } = entry.orders;
+        if (deleverage.triggerDebtRatioBps === 0n && price.lowPriceWad === 0n && price.highPriceWad === 0n) return;
+        orders.push({ positionId: ids[index], debtRatioBps: debtRatios.get(ids[index]) ?? 0n, deleverage, price });
+      });
+    }
+    let triggered: TriggeredOrder[] = [];
+    if (orders.length > 0) {
+      const [price0, price1] = await this.rpc(() => this.vaultPrices(name));
+      triggered = triggeredOrders(orders, price0, price1);
     }
     const scan: VaultScan = {
       vault: name,
       positionsScanned: lastPositionId,
       openPositions,
       liquidatableIds,
+      liquidatable: ranked,
+      triggeredOrders: triggered,
       rpcCalls: this.rpcCallCount - callsBefore,
       milliseconds: Date.now() - startedAt,
     };
@@ -433,6 +584,9 @@ export class Keeper {
         positionsScanned: scan.positionsScanned,
         openPositions,
         liquidatable: liquidatableIds.length,
+        worstFirst: liquidatableIds.join(","),
+        ordersSet: orders.length,
+        ordersTriggered: triggered.length,
         pages: pages.length,
         rpcCalls: scan.rpcCalls,
         milliseconds: scan.milliseconds,
@@ -441,30 +595,81 @@ export class Keeper {
     return scan;
   }
 
-  /** Liquidates one position if, and only if, the transaction simulates cleanly; logs the decision. */
-  async tryLiquidate(name: string, positionId: bigint): Promise<KeeperOutcome> {
+  /**
+   * Liquidates one position if, and only if, a transaction simulates cleanly; logs the decision. The position is
+   * re-read first (earlier sends of the pass moved the market). The first path is `liquidate` (the vault swaps,
+   * bounded by the oracle); when the pair is too far off for that, `liquidateWithRepayment` (the keeper brings the
+   * debt tokens and takes the LP), if the keeper holds the tokens.
+   */
+  async tryLiquidate(name: string, positionId: bigint): Promise<KeeperOutcome | "sent-by-repayment"> {
     const vault = this.vaultWriter(name);
     const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
       this.options.log({ vault: name, action, reason, positionId: positionId.toString(), ...extra });
+    const now = await this.rpc(() => vault.positionView(positionId));
+    if (!now.liquidatable) {
+      log("skip-liquidation", "no longer past the kill factor when re-read (an earlier send of this pass or someone else got there)", {
+        numbers: { debtRatioBps: Number(now.debtRatioBps) },
+      });
+      return "skipped";
+    }
+    const numbersOf = (gas: bigint) => ({ gasEstimate: Number(gas), debtRatioBps: Number(now.debtRatioBps), shortfallUsd: round(Math.max(0, Number(now.debtValueWad - now.valueWad) / 1e18)) });
     for (let attempt = 1; ; attempt++) {
       // Simulated afresh on every attempt: if an earlier send did land, the position is no longer liquidatable.
-      const simulation = await this.simulate(vault, () => vault.liquidate.staticCall(positionId), () => vault.liquidate.estimateGas(positionId));
-      if (!simulation.ok) {
-        log("skip-liquidation", simulation.reason);
-        return "skipped";
+      const bySwap = await this.simulate(vault, () => vault.liquidate.staticCall(positionId), () => vault.liquidate.estimateGas(positionId));
+      let byRepayment = false;
+      let simulation = bySwap;
+      if (!bySwap.ok) {
+        const repayment = await this.simulateLiquidationByRepayment(name, vault, positionId);
+        if (!repayment.ok) {
+          log("skip-liquidation", `liquidate: ${bySwap.reason}; liquidateWithRepayment: ${repayment.reason}`);
+          return "skipped";
+        }
+        simulation = repayment;
+        byRepayment = true;
       }
-      const numbers = { gasEstimate: Number(simulation.gas) };
+      if (!simulation.ok) return "skipped"; // narrowed above; keeps the compiler sure
+      const numbers = { ...numbersOf(simulation.gas), path: byRepayment ? "liquidateWithRepayment" : "liquidate" };
       if (this.options.dryRun) {
-        log("would-liquidate", "dry run: the liquidation simulates cleanly", { numbers });
+        log("would-liquidate", `dry run: ${numbers.path} simulates cleanly`, { numbers });
         return "would-send";
       }
-      const sent = await this.sendAndConfirm((gasLimit) => vault.liquidate(positionId, { gasLimit }), simulation.gas);
+      const sent = await this.sendAndConfirm(
+        (gasLimit) => (byRepayment ? vault.liquidateWithRepayment(positionId, { gasLimit }) : vault.liquidate(positionId, { gasLimit })),
+        simulation.gas,
+      );
       if (sent.kind === "not-sent" && sent.retryable && attempt < this.options.sendAttempts) {
         await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, this.options.retry.baseDelayMs, this.options.retry.maxDelayMs));
         continue;
       }
-      return this.logSendResult(sent, log, "liquidate", "position past the kill factor", numbers);
+      const outcome = this.logSendResult(sent, log, "liquidate", byRepayment ? "past the kill factor; the pair is too far off to swap, so the keeper repaid" : "position past the kill factor", numbers);
+      return outcome === "sent" && byRepayment ? "sent-by-repayment" : outcome;
     }
+  }
+
+  /** Executes one triggered protection order if it simulates cleanly; logs the decision. */
+  async tryExecuteOrder(name: string, order: TriggeredOrder): Promise<KeeperOutcome> {
+    const vault = this.vaultWriter(name);
+    const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
+      this.options.log({ vault: name, action, reason, positionId: order.positionId.toString(), ...extra });
+    const { positionId } = order;
+    const simulation =
+      order.kind === "deleverage"
+        ? await this.simulate(vault, () => vault.executeDeleverageOrder.staticCall(positionId), () => vault.executeDeleverageOrder.estimateGas(positionId))
+        : await this.simulate(vault, () => vault.executePriceOrder.staticCall(positionId), () => vault.executePriceOrder.estimateGas(positionId));
+    if (!simulation.ok) {
+      log("skip-order", `${order.kind} order: ${simulation.reason}`);
+      return "skipped";
+    }
+    const numbers = { gasEstimate: Number(simulation.gas), order: order.kind };
+    if (this.options.dryRun) {
+      log("would-execute-order", `dry run: ${order.reason}`, { numbers });
+      return "would-send";
+    }
+    const sent = await this.sendAndConfirm(
+      (gasLimit) => (order.kind === "deleverage" ? vault.executeDeleverageOrder(positionId, { gasLimit }) : vault.executePriceOrder(positionId, { gasLimit })),
+      simulation.gas,
+    );
+    return this.logSendResult(sent, log, "execute-order", order.reason, numbers);
   }
 
   /** Harvests one vault if it is due and the transaction simulates cleanly; logs the decision. */
@@ -660,11 +865,11 @@ export class Keeper {
   private logSendResult(
     sent: SendResult,
     log: (action: KeeperAction, reason: string, extra?: Partial<DecisionLogEntry>) => void,
-    action: "liquidate" | "harvest",
+    action: "liquidate" | "harvest" | "execute-order",
     reason: string,
     numbers: Record<string, number | string>,
   ): KeeperOutcome {
-    const skipAction = action === "liquidate" ? "skip-liquidation" : "skip-harvest";
+    const skipAction = action === "liquidate" ? "skip-liquidation" : action === "harvest" ? "skip-harvest" : "skip-order";
     switch (sent.kind) {
       case "mined":
         log(action, reason, { numbers: { ...numbers, gasUsed: Number(sent.receipt.gasUsed), block: sent.receipt.blockNumber }, txHash: sent.receipt.hash });
@@ -679,6 +884,50 @@ export class Keeper {
         log("error", `${action} ${sent.reason}`, { numbers, txHash: sent.txHash });
         return "failed";
     }
+  }
+
+  /**
+   * Simulates `liquidateWithRepayment` from the keeper's account. The keeper pays with what it holds of the pair's
+   * tokens: the first time, it allows the vault to take up to its balance (an approval it sends, unless dry run).
+   */
+  private async simulateLiquidationByRepayment(name: string, vault: LeveragedVault, positionId: bigint) {
+    const address = await this.keeperAddress();
+    const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
+    for (const tokenAddress of await this.rpc(() => Promise.all([vault.token0(), vault.token1()]))) {
+      const key = `${vaultAddress}:${tokenAddress}`.toLowerCase();
+      if (this.approved.has(key) || this.options.dryRun) continue;
+      const token = new Contract(tokenAddress, ERC20_ABI, this.nonceManager);
+      const [balance, allowance] = await this.rpc(() => Promise.all([token.balanceOf(address) as Promise<bigint>, token.allowance(address, vaultAddress) as Promise<bigint>]));
+      if (balance === 0n) continue;
+      if (allowance < balance) {
+        const gas = await this.rpc(() => token.approve.estimateGas(vaultAddress, balance) as Promise<bigint>);
+        const sent = await this.sendAndConfirm((gasLimit) => token.approve(vaultAddress, balance, { gasLimit }) as Promise<ContractTransactionResponse>, gas);
+        this.options.log({ vault: name, action: "approve", reason: `allow the vault to take up to the keeper's ${tokenAddress} for liquidations by repayment (${sent.kind})`, numbers: { amount: balance.toString() } });
+        if (sent.kind !== "mined") continue;
+      }
+      this.approved.add(key);
+    }
+    return this.simulate(vault, () => vault.liquidateWithRepayment.staticCall(positionId), () => vault.liquidateWithRepayment.estimateGas(positionId));
+  }
+
+  /** The oracle's prices of a vault's two tokens (null where the oracle refuses one), by their deployment symbols. */
+  private async vaultPrices(name: string): Promise<[bigint | null, bigint | null]> {
+    const record = this.deployment.farming!.vaults[name];
+    const price = (symbol: string) => this.oracle.priceOf(this.deployment.tokens[symbol].address).catch(() => null);
+    return Promise.all([price(record.token0), price(record.token1)]);
+  }
+
+  /** Reads every vault token's oracle price and returns the largest move since the previous pass (bps). */
+  private async readPriceMove(): Promise<number> {
+    const symbols = new Set(this.vaultNames.flatMap((name) => [this.deployment.farming!.vaults[name].token0, this.deployment.farming!.vaults[name].token1]));
+    const prices = new Map<string, bigint>();
+    for (const symbol of symbols) {
+      const price = await this.rpc(() => this.oracle.priceOf(this.deployment.tokens[symbol].address).catch(() => null));
+      if (price !== null) prices.set(symbol, price);
+    }
+    const move = largestMoveBps(this.lastPrices, prices);
+    this.lastPrices = prices;
+    return move;
   }
 
   private async keeperAddress(): Promise<string> {

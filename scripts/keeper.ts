@@ -2,8 +2,12 @@
  * The keeper as a long-running process: liquidates positions past the kill factor and harvests vaults when due
  * (see lib/keeper.ts for the decisions). Plain Node: an ethers JsonRpcProvider and Wallet, no Hardhat runtime.
  *
- *   npm run keeper -- [--once] [--dry-run] [--rpc URL] [--key HEX] [--deployment PATH] [--interval SECONDS]
- *                     [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]
+ *   npm run keeper -- [--once] [--dry-run] [--every-block] [--rpc URL] [--key HEX] [--deployment PATH]
+ *                     [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]
+ *
+ * Cadence: by default a pass every --interval seconds, tightened to a quarter of it after a 2% oracle move since
+ * the previous pass and to a twelfth after 5% (a crash is when liquidations cannot wait); --every-block runs a
+ * pass on every new block instead.
  *
  * Defaults come from the environment: KEEPER_RPC_URL (http://127.0.0.1:8545), KEEPER_PRIVATE_KEY (on chain id
  * 31337 only, Hardhat's public account #5 when unset), FLUX_NETWORK (localhost, i.e. deployments/localhost.json).
@@ -22,6 +26,7 @@ import {
   describeError,
   isTransientRpcError,
   Keeper,
+  nextPassDelaySeconds,
 } from "../lib/keeper";
 
 /** Hardhat's account #5: public knowledge, so only ever used on the local chain. */
@@ -31,12 +36,13 @@ const DEFAULT_INTERVAL_SECONDS = 60;
 /** After failed passes, wait 2 s, 4 s, 8 s, ... but never more than this (or the interval, if longer). */
 const MAX_FAILURE_BACKOFF_MS = 5 * 60_000;
 
-const USAGE = `usage: npm run keeper -- [--once] [--dry-run] [--rpc URL] [--key HEX] [--deployment PATH]
+const USAGE = `usage: npm run keeper -- [--once] [--dry-run] [--every-block] [--rpc URL] [--key HEX] [--deployment PATH]
                          [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]`;
 
 interface KeeperArguments {
   once: boolean;
   dryRun: boolean;
+  everyBlock: boolean;
   rpcUrl: string;
   key?: string;
   deploymentFile: string;
@@ -52,7 +58,7 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
   const valued = ["--rpc", "--key", "--deployment", "--interval", "--harvest-margin", "--max-harvest-interval", "--page-size"];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
-    if (argument === "--once" || argument === "--dry-run" || argument === "--help") flags.add(argument);
+    if (argument === "--once" || argument === "--dry-run" || argument === "--every-block" || argument === "--help") flags.add(argument);
     else if (valued.includes(argument)) {
       const value = argv[++index];
       if (value === undefined || value.startsWith("--")) throw new Error(`${argument} needs a value\n${USAGE}`);
@@ -75,6 +81,7 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
   return {
     once: flags.has("--once"),
     dryRun: flags.has("--dry-run"),
+    everyBlock: flags.has("--every-block"),
     rpcUrl: values.get("--rpc") ?? env.KEEPER_RPC_URL ?? "http://127.0.0.1:8545",
     key: values.get("--key") ?? (env.KEEPER_PRIVATE_KEY || undefined),
     deploymentFile: path.resolve(values.get("--deployment") ?? deploymentPath(env.FLUX_NETWORK ?? "localhost")),
@@ -174,6 +181,7 @@ async function main() {
       keeper: wallet.address,
       vaults: Object.keys(deployment.farming?.vaults ?? {}).join(","),
       intervalSeconds: args.intervalSeconds,
+      cadence: args.everyBlock ? "every block" : "interval, tightened when prices move fast",
       harvestMarginMultiplier: args.harvestMarginMultiplier,
       maxHarvestIntervalSeconds: args.maxHarvestIntervalSeconds,
       scanPageSize: args.scanPageSize,
@@ -181,9 +189,12 @@ async function main() {
   });
 
   let consecutiveFailures = 0;
+  let largestPriceMoveBps = 0;
+  let lastBlock = -1;
   while (!stopping) {
     try {
       const summary = await keeper.runOnce();
+      largestPriceMoveBps = summary.largestPriceMoveBps;
       consecutiveFailures = 0;
       log({ vault: "*", action: "pass", reason: "pass complete", numbers: { ...summary } });
     } catch (error) {
@@ -205,7 +216,23 @@ async function main() {
       continue;
     }
     if (args.once) break;
-    await pause(args.intervalSeconds * 1000);
+    if (args.everyBlock) {
+      // Poll for the next block rather than subscribe: a filter on an HTTP node expires when the node restarts.
+      try {
+        lastBlock = lastBlock < 0 ? await provider.getBlockNumber() : lastBlock;
+        while (!stopping && (await provider.getBlockNumber()) <= lastBlock) await pause(1_000);
+        lastBlock = await provider.getBlockNumber();
+      } catch (error) {
+        log({ vault: "*", action: "error", reason: `cannot read the block number: ${describeError(error)}` });
+        await pause(2_000);
+      }
+    } else {
+      const delaySeconds = nextPassDelaySeconds(args.intervalSeconds, largestPriceMoveBps);
+      if (delaySeconds < args.intervalSeconds) {
+        log({ vault: "*", action: "cadence", reason: "prices moved fast: the next pass comes sooner", numbers: { largestPriceMoveBps, delaySeconds } });
+      }
+      await pause(delaySeconds * 1000);
+    }
   }
   provider.destroy();
 }

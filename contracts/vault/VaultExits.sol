@@ -34,6 +34,10 @@ abstract contract VaultExits is VaultState {
         /// The bounty or the executor's fee, as a share of the value unwound.
         uint256 rewardBps;
         uint256 slippageBps;
+        /// Value set aside for the swap that buys the debt tokens (half the slippage bound: at most about half the
+        /// unwound value is swapped), so the proceeds always cover the planned repayment; what the swap does not
+        /// use goes to the owner. Zero when the caller brings the repayment.
+        uint256 swapAllowanceBps;
         /// Liquidations may unwind everything; an order must stop short of it.
         bool wholeAllowed;
     }
@@ -175,6 +179,7 @@ abstract contract VaultExits is VaultState {
                 targetBps: order.targetDebtRatioBps,
                 rewardBps: order.executorFeeBps,
                 slippageBps: order.maxSlippageBps,
+                swapAllowanceBps: (uint256(order.maxSlippageBps) + 1) / 2, // rounded up
                 wholeAllowed: false
             })
         );
@@ -295,31 +300,33 @@ abstract contract VaultExits is VaultState {
             targetBps: health.valueWad < uint256(risk.fullLiquidationBelowUsd) * WAD ? 0 : risk.liquidationTargetBps,
             rewardBps: risk.liquidationBountyBps,
             slippageBps: risk.swapSlippageBps,
+            swapAllowanceBps: callerRepays ? 0 : (uint256(risk.swapSlippageBps) + 1) / 2, // rounded up
             wholeAllowed: true
         });
         outcome = callerRepays ? _deleverageByRepayment(positionId, position, health, s, plan) : _deleverage(positionId, position, health, s, plan);
         emit PositionLiquidated(positionId, msg.sender, outcome);
     }
 
-    /// @dev What to unwind and repay so the debt ratio lands on the plan's target after the reward: LP shares worth
-    ///      U with U (1 - reward) of debt repaid, each debt in proportion to its value (shares rounded down, so the
-    ///      plan never repays more than U (1 - reward) can pay for). A target of zero repays all the debt. When the
-    ///      target needs the whole position (or would leave less than the minimum position), the whole position is
-    ///      unwound and all its debt is to be repaid, as far as it goes.
+    /// @dev What to unwind and repay so the debt ratio lands on the plan's target after the reward and the swap
+    ///      allowance: LP shares worth U with U (1 - reward - allowance) of debt repaid, each debt in proportion to
+    ///      its value (shares rounded down, so the plan never repays more than that can pay for). A target of zero
+    ///      repays all the debt. When the target needs the whole position (or would leave less than the minimum
+    ///      position), the whole position is unwound and all its debt is to be repaid, as far as it goes.
     function _planDeleverage(uint256 positionId, Position storage position, PositionView memory health, DeleveragePlan memory plan)
         private
         view
         returns (DeleverageAmounts memory amounts)
     {
         uint256 shares = position.lpShares;
-        amounts.lpShares = PositionMath.sharesToReachTarget(shares, health.valueWad, health.debtValueWad, plan.targetBps, plan.rewardBps);
+        uint256 haircutBps = plan.rewardBps + plan.swapAllowanceBps;
+        amounts.lpShares = PositionMath.sharesToReachTarget(shares, health.valueWad, health.debtValueWad, plan.targetBps, haircutBps);
         if (amounts.lpShares >= shares || shares - amounts.lpShares < minPositionShares) {
             if (!plan.wholeAllowed) revert TargetUnreachable(positionId, health.debtRatioBps, plan.targetBps);
             amounts.lpShares = shares;
             amounts.whole = true;
         }
         amounts.unwoundValue = Math.mulDiv(health.valueWad, amounts.lpShares, shares);
-        uint256 repayValue = (amounts.unwoundValue * (BPS - plan.rewardBps)) / BPS;
+        uint256 repayValue = (amounts.unwoundValue * (BPS - haircutBps)) / BPS;
         if (amounts.whole || repayValue >= health.debtValueWad) {
             (amounts.debtShares0, amounts.debtShares1, amounts.need0, amounts.need1) =
                 (position.debtShares0, position.debtShares1, health.debt0, health.debt1);
@@ -366,6 +373,7 @@ abstract contract VaultExits is VaultState {
         // what is left up to its reward, so it (not the owner) pays for any swap that executed badly.
         uint256 rewardValue = (amounts.unwoundValue * plan.rewardBps) / BPS;
         uint256 repaidValue = PositionMath.valueUp(outcome.repaid0, s.price0, _decimals0) + PositionMath.valueUp(outcome.repaid1, s.price1, _decimals1);
+        // The swap allowance the swap did not use is part of what the owner is due.
         uint256 ownerDue = amounts.unwoundValue > repaidValue + rewardValue ? amounts.unwoundValue - repaidValue - rewardValue : 0;
         uint256 residual = PositionMath.value(s.balance0, s.price0, _decimals0) + PositionMath.value(s.balance1, s.price1, _decimals1);
         uint256 ownerValue = Math.max(Math.min(residual, ownerDue), residual > rewardValue ? residual - rewardValue : 0);
@@ -383,7 +391,8 @@ abstract contract VaultExits is VaultState {
 
     /// @dev Liquidation with the caller as the counterparty: it pays the planned repayment and takes the freed LP,
     ///      unstaked, worth the repayment plus the bounty at the fair LP price. An underwater position's LP costs its
-    ///      whole value, in proportion to the debts, and the rest of the debt is written off.
+    ///      whole value, in proportion to the debts, and the rest of the debt is written off; a position unwound
+    ///      whole above water costs its debt plus the owner's equity above the bounty.
     function _deleverageByRepayment(
         uint256 positionId,
         Position storage position,
@@ -399,9 +408,25 @@ abstract contract VaultExits is VaultState {
             amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad);
             amounts.need0 = _owed(pool0, amounts.debtShares0);
             amounts.need1 = _owed(pool1, amounts.debtShares1);
+        } else if (amounts.whole) {
+            // Whole but above water (a small position, or one whose remainder would be dust): the caller also pays
+            // the owner's equity above the bounty, in the debt tokens in proportion to the debts (rounded up, so
+            // the caller never gets more than the bounty), kept for the owner to claim.
+            uint256 ownerValue = (amounts.unwoundValue * (BPS - plan.rewardBps)) / BPS - health.debtValueWad;
+            if (ownerValue > OWNER_CREDIT_DUST_WAD) {
+                uint256 ownerValue0 = Math.mulDiv(
+                    ownerValue, PositionMath.valueUp(health.debt0, s.price0, _decimals0), health.debtValueWad, Math.Rounding.Ceil
+                );
+                if (ownerValue0 > ownerValue) ownerValue0 = ownerValue;
+                outcome.returned0 = PositionMath.amountForUp(ownerValue0, s.price0, _decimals0);
+                outcome.returned1 = PositionMath.amountForUp(ownerValue - ownerValue0, s.price1, _decimals1);
+                address owner_ = position.owner;
+                _credit(owner_, token0, outcome.returned0);
+                _credit(owner_, token1, outcome.returned1);
+            }
         }
-        if (amounts.need0 > 0) token0.safeTransferFrom(msg.sender, address(this), amounts.need0);
-        if (amounts.need1 > 0) token1.safeTransferFrom(msg.sender, address(this), amounts.need1);
+        if (amounts.need0 + outcome.returned0 > 0) token0.safeTransferFrom(msg.sender, address(this), amounts.need0 + outcome.returned0);
+        if (amounts.need1 + outcome.returned1 > 0) token1.safeTransferFrom(msg.sender, address(this), amounts.need1 + outcome.returned1);
         outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
         outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
         if (amounts.whole) {
@@ -414,7 +439,6 @@ abstract contract VaultExits is VaultState {
             _unstakeFromFarm(outcome.lpPaid);
             IERC20(address(pair)).safeTransfer(msg.sender, outcome.lpPaid);
         }
-        s; // prices were read for the health check
         if (position.lpShares == 0) delete _storage().orders[positionId];
     }
 

@@ -62,8 +62,9 @@ function keeperFor(fixture: VaultFixture, options: Partial<KeeperOptions> = {}, 
   return { keeper, entries };
 }
 
-/** pages per vault plus its lastPositionId call: WETH-USDC has 3 positions (2 pages of 2), USDC-USDT 1 (1 page). */
-const EXPECTED_SCAN_CALLS = 1 + Math.ceil(3 / 2) + 1 + Math.ceil(1 / 2);
+/** Per vault: its lastPositionId call, the pages of views, and the pages of orders of the open positions that are not
+ *  about to be liquidated. WETH-USDC has 3 positions (2 pages of 2; 2 left for orders, 1 page), USDC-USDT 1. */
+const EXPECTED_SCAN_CALLS = 1 + Math.ceil(3 / 2) + Math.ceil(2 / 2) + (1 + Math.ceil(1 / 2) + Math.ceil(1 / 2));
 
 const nonceOf = (fixture: VaultFixture) => ethers.provider.getTransactionCount(fixture.liquidator.address);
 
@@ -199,7 +200,7 @@ describe("keeper", () => {
     expect(await liquidationsOf(fixture)).to.have.length(1);
   });
 
-  it("reports the scan's RPC calls as the node saw them: one per vault plus one per page", async () => {
+  it("reports the scan's RPC calls as the node saw them: one per vault plus one per page of views and of orders", async () => {
     const fixture = await marketWithOneUnhealthyPosition();
     const { keeper } = keeperFor(fixture, { scanPageSize: 2, scanConcurrency: 1 });
     const node = hre.network.provider as { send: (method: string, params?: unknown[]) => Promise<unknown> };
@@ -220,7 +221,7 @@ describe("keeper", () => {
     expect(seen).to.deep.equal(Array(EXPECTED_SCAN_CALLS).fill("eth_call"));
   });
 
-  it("skips, with the reason, a liquidation whose simulation reverts", async () => {
+  it("re-reads a position before liquidating it and skips, with the reason, one that is no longer past the kill factor", async () => {
     const fixture = await marketWithOneUnhealthyPosition();
     const { keeper, entries } = keeperFor(fixture);
     const nonceBefore = await nonceOf(fixture);
@@ -228,7 +229,8 @@ describe("keeper", () => {
     expect(outcome).to.equal("skipped");
     expect(entries).to.have.length(1);
     expect(entries[0]).to.include({ action: "skip-liquidation", positionId: fixture.healthyIds[0].toString() });
-    expect(entries[0].reason).to.match(/^simulation reverted: PositionHealthy\(\d+, \d+, 8000\)$/);
+    expect(entries[0].reason).to.match(/^no longer past the kill factor when re-read/);
+    expect(Number(entries[0].numbers!.debtRatioBps)).to.be.within(1, 7_999);
     expect(await nonceOf(fixture)).to.equal(nonceBefore);
   });
 
@@ -260,5 +262,115 @@ describe("keeper", () => {
     expect(summary).to.include({ liquidated: 1, failed: 0 });
     expect(await nonceOf(fixture)).to.equal(nonceBefore + 1);
     expect(await liquidationsOf(fixture)).to.have.length(1);
+  });
+});
+
+type CrashMode = "arbitraged" | "pair left behind, above the oracle" | "pair far below the oracle";
+
+/**
+ * Ten 1-WETH positions on WETH-USDC borrowing 3,100 to 4,000 USDC (2.55x to 3x), then WETH falls from $2,000 to
+ * $1,100 at the oracle, which puts every one past the 80% kill factor (82% to 90%). The pair either follows
+ * (arbitraged), stays at $2,000 (no arbitrage yet), or sits at $700 (a pair dumped below the oracle: a swap there
+ * loses 36% against the oracle, so only the liquidator's own repayment can work).
+ */
+async function tenPositionsPastTheKillFactor(mode: CrashMode) {
+  const fixture = await loadFixture(vaultStackFixture);
+  const { volatile, alice, bob, carol, liquidator, tokens } = fixture;
+  const wethIsToken0 = volatile.token0Symbol === "WETH";
+  const ids: bigint[] = [];
+  const farmers = [alice, bob, carol];
+  for (let index = 0; index < 10; index++) {
+    const borrowed = USDC(3_100 + 100 * index);
+    await volatile.vault.connect(farmers[index % 3]).open({
+      amount0: wethIsToken0 ? WETH(1) : 0n,
+      amount1: wethIsToken0 ? 0n : WETH(1),
+      borrow0: wethIsToken0 ? 0n : borrowed,
+      borrow1: wethIsToken0 ? borrowed : 0n,
+      minShares: 0n,
+      minLp: 0,
+      deadline: FAR_FUTURE,
+    });
+    ids.push(await volatile.vault.lastPositionId());
+  }
+  const setWethFeed = (usd: number) => fixture.farming.feeds.WETH.setAnswer(usdToFeedAnswer(usd));
+  if (mode === "arbitraged") {
+    if (wethIsToken0) await moveMarket(fixture, volatile, 1_100, 1);
+    else await moveMarket(fixture, volatile, 1, 1_100);
+  } else if (mode === "pair left behind, above the oracle") {
+    await setWethFeed(1_100);
+  } else {
+    if (wethIsToken0) await moveMarket(fixture, volatile, 700, 1);
+    else await moveMarket(fixture, volatile, 1, 700);
+    await setWethFeed(1_100);
+  }
+  // A keeper runs with working capital in the debt tokens, for when the pair is too far off to swap.
+  await tokens.USDC.connect(liquidator).faucet(USDC(100_000));
+  for (const id of ids) expect((await volatile.vault.positionView(id)).liquidatable, `#${id} past the kill factor`).to.equal(true);
+  return { fixture, ids };
+}
+
+describe("keeper in a crash", () => {
+  for (const mode of ["arbitraged", "pair left behind, above the oracle", "pair far below the oracle"] as CrashMode[]) {
+    it(`liquidates ten positions past the kill factor in one pass, worst first, with the ${mode}`, async () => {
+      const { fixture, ids } = await tenPositionsPastTheKillFactor(mode);
+      const { volatile } = fixture;
+      const { keeper, entries } = keeperFor(fixture, { harvestMarginMultiplier: 1e9 });
+      const ratiosBefore = await Promise.all(ids.map(async (id) => (await volatile.vault.positionView(id)).debtRatioBps));
+
+      const summary = await keeper.runOnce();
+
+      expect(summary).to.include({ liquidatable: 10, liquidated: 10, failed: 0 });
+      // Each liquidation's own swap pushes the pair; once it is past the swap bound the keeper repays instead.
+      if (mode === "pair far below the oracle") expect(summary.liquidatedByRepayment).to.equal(10);
+      if (mode === "pair left behind, above the oracle") expect(summary.liquidatedByRepayment).to.equal(0);
+      for (const id of ids) expect((await volatile.vault.positionView(id)).liquidatable, `#${id} after the pass`).to.equal(false);
+      // Worst first: the keeper sent in falling order of debt ratio (no position is underwater here).
+      const order = entries.filter((entry) => entry.action === "liquidate").map((entry) => BigInt(entry.positionId!));
+      const expected = [...ids].sort((a, b) => Number(ratiosBefore[ids.indexOf(b)] - ratiosBefore[ids.indexOf(a)]));
+      expect(order).to.deep.equal(expected);
+      // Every position's value at the oracle covered its debt: the pools were repaid in full, nothing written off.
+      const pools = [fixture.pools.USDC, fixture.pools.WETH].filter(Boolean);
+      for (const pool of pools) expect(await pool.queryFilter(pool.filters.BadDebtWrittenOff())).to.have.length(0);
+      console.log(`      ${mode}: 10 liquidated in one pass (${summary.liquidatedByRepayment} by repayment), ${summary.rpcCalls} RPC calls`);
+    });
+  }
+
+  it("executes a triggered deleverage order in its pass, and leaves an untriggered one alone", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { volatile, alice, bob } = fixture;
+    const wethIsToken0 = volatile.token0Symbol === "WETH";
+    const open = async (farmer: Signer) => {
+      await volatile.vault.connect(farmer).open({
+        amount0: wethIsToken0 ? WETH(1) : 0n,
+        amount1: wethIsToken0 ? 0n : WETH(1),
+        borrow0: wethIsToken0 ? 0n : USDC(3_000),
+        borrow1: wethIsToken0 ? USDC(3_000) : 0n,
+        minShares: 0n,
+        minLp: 0,
+        deadline: FAR_FUTURE,
+      });
+      return volatile.vault.lastPositionId();
+    };
+    const triggered = await open(alice);
+    const untouched = await open(bob);
+    const order = { triggerDebtRatioBps: 7_000, targetDebtRatioBps: 5_000, executorFeeBps: 10, maxSlippageBps: 100 };
+    await volatile.vault.connect(alice).setDeleverageOrder(triggered, order);
+    await volatile.vault.connect(bob).setDeleverageOrder(untouched, { ...order, triggerDebtRatioBps: 7_900 });
+    // WETH to $1,500: 3,000 of debt on a position now worth about 4,330, a debt ratio near 69-70%.
+    if (wethIsToken0) await moveMarket(fixture, volatile, 1_450, 1);
+    else await moveMarket(fixture, volatile, 1, 1_450);
+    const before = await volatile.vault.positionView(triggered);
+    expect(before.debtRatioBps).to.be.within(7_000n, 7_899n);
+    expect(before.liquidatable).to.equal(false);
+
+    const { keeper, entries } = keeperFor(fixture, { harvestMarginMultiplier: 1e9 });
+    const summary = await keeper.runOnce();
+
+    expect(summary).to.include({ ordersTriggered: 1, ordersExecuted: 1, liquidated: 0, failed: 0 });
+    const after = await volatile.vault.positionView(triggered);
+    expect(Number(after.debtRatioBps)).to.be.within(4_990, 5_010);
+    expect((await volatile.vault.protectionOrders(triggered)).deleverage.triggerDebtRatioBps).to.equal(0n);
+    expect((await volatile.vault.protectionOrders(untouched)).deleverage.triggerDebtRatioBps).to.equal(7_900n);
+    expect(entries.find((entry) => entry.action === "execute-order")).to.include({ positionId: triggered.toString() });
   });
 });

@@ -5,7 +5,11 @@ import {
   describeError,
   gasCostUsd,
   isTransientRpcError,
+  largestMoveBps,
+  nextPassDelaySeconds,
+  rankLiquidations,
   scanPages,
+  triggeredOrders,
   shouldHarvest,
   withRetry,
 } from "../../lib/keeper";
@@ -207,5 +211,73 @@ describe("the decision log", () => {
     expect(entry).toMatchObject({ vault: "WETH-USDC", action: "liquidate", positionId: "7", numbers: { gasUsed: 391_821 }, txHash: "0xabc" });
     expect(new Date(entry.time).getTime()).toBeGreaterThan(0);
     expect(JSON.parse(lines[1]).numbers.rewardAmount).toBe("0");
+  });
+});
+
+const WAD = 10n ** 18n;
+const usd = (dollars: number) => BigInt(Math.round(dollars * 100)) * 10n ** 16n;
+
+describe("rankLiquidations", () => {
+  const view = (id: number, value: number, debt: number, liquidatable = true) => ({
+    positionId: BigInt(id),
+    valueWad: usd(value),
+    debtValueWad: usd(debt),
+    debtRatioBps: (usd(debt) * 10_000n + usd(value) - 1n) / usd(value),
+    liquidatable,
+  });
+
+  it("puts the largest shortfall first, then the highest debt ratio, then the oldest id, and drops healthy ones", () => {
+    const ranked = rankLiquidations([
+      view(1, 1_000, 850), // 85%, no shortfall
+      view(2, 10_000, 10_400), // $400 short
+      view(3, 500, 520), // $20 short
+      view(4, 2_000, 1_900), // 95%, no shortfall
+      view(5, 3_000, 1_000, false), // healthy
+      view(6, 1_000, 950), // 95% like #4, younger
+    ]);
+    expect(ranked.map((entry) => Number(entry.positionId))).toEqual([2, 3, 4, 6, 1]);
+  });
+});
+
+describe("triggeredOrders", () => {
+  const none = { lowPriceWad: 0n, highPriceWad: 0n, priceOfToken1: false };
+  it("fires a deleverage order at its trigger and not one basis point before, as the vault compares", () => {
+    const order = (debtRatioBps: bigint) => ({ positionId: 1n, debtRatioBps, deleverage: { triggerDebtRatioBps: 8_000n }, price: none });
+    expect(triggeredOrders([order(7_999n)], WAD, WAD)).toEqual([]);
+    expect(triggeredOrders([order(8_000n)], WAD, WAD).map((entry) => entry.kind)).toEqual(["deleverage"]);
+  });
+
+  it("fires a price order at or past either bound on the order's own token, and ignores unset bounds", () => {
+    const order = (low: bigint, high: bigint, priceOfToken1: boolean) => ({
+      positionId: 7n,
+      debtRatioBps: 5_000n,
+      deleverage: { triggerDebtRatioBps: 0n },
+      price: { lowPriceWad: low, highPriceWad: high, priceOfToken1 },
+    });
+    const eth = 2_000n * WAD;
+    expect(triggeredOrders([order(1_500n * WAD, 0n, true)], WAD, eth)).toEqual([]);
+    expect(triggeredOrders([order(eth, 0n, true)], WAD, eth)).toHaveLength(1);
+    expect(triggeredOrders([order(0n, eth + 1n, true)], WAD, eth)).toEqual([]);
+    expect(triggeredOrders([order(0n, eth, true)], WAD, eth)).toHaveLength(1);
+    // The same bounds read against token 0 ($1) trigger the low side.
+    expect(triggeredOrders([order(1_500n * WAD, 0n, false)], WAD, eth)).toHaveLength(1);
+    // Without the order token's price the keeper cannot judge it (and the vault would refuse too).
+    expect(triggeredOrders([order(1_500n * WAD, 0n, true)], WAD, null)).toEqual([]);
+  });
+});
+
+describe("the keeper's cadence", () => {
+  it("measures the largest price move in basis points of the previous reading", () => {
+    const before = new Map([["WETH", 2_000n * WAD], ["USDC", WAD]]);
+    expect(largestMoveBps(before, new Map([["WETH", 1_900n * WAD], ["USDC", WAD]]))).toBe(500);
+    expect(largestMoveBps(before, new Map([["WETH", 2_000n * WAD], ["USDC", (WAD * 97n) / 100n]]))).toBe(300);
+    expect(largestMoveBps(new Map(), new Map([["WETH", WAD]]))).toBe(0);
+  });
+
+  it("keeps the interval while prices are calm and tightens it from 2% and 5% moves, never below about a block", () => {
+    expect(nextPassDelaySeconds(60, 199)).toBe(60);
+    expect(nextPassDelaySeconds(60, 200)).toBe(15);
+    expect(nextPassDelaySeconds(60, 500)).toBe(5);
+    expect(nextPassDelaySeconds(12, 900)).toBe(2);
   });
 });

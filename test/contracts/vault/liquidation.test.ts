@@ -84,9 +84,10 @@ describe("LeveragedVault liquidation", () => {
     expect(outcome.whole).to.equal(false);
     // The target, within 0.1 percentage point.
     expect(Number(after.debtRatioBps)).to.be.within(6_990, 7_010);
-    // (D - t V) / (V (1 - b - t)) of the LP was unwound: 41% here, not the whole position.
+    // (D - t V) / (V (1 - b - a - t)) of the LP was unwound, with the 1.5% swap allowance a (half the 3% swap
+    // bound) set aside so the proceeds cover the repayment: 44% here, not the whole position.
     const fraction = Number(before.lpAmount - after.lpAmount) / Number(before.lpAmount);
-    const expected = (Number(before.debtValueWad) - 0.7 * Number(before.valueWad)) / (Number(before.valueWad) * (1 - 0.03 - 0.7));
+    const expected = (Number(before.debtValueWad) - 0.7 * Number(before.valueWad)) / (Number(before.valueWad) * (1 - 0.03 - 0.015 - 0.7));
     expect(fraction).to.be.closeTo(expected, 0.001);
     // The pool got exactly what was repaid; the bounty is at most 3% of the value unwound (the liquidator paid the
     // swap's fee out of it), and nothing went to the owner's wallet.
@@ -99,6 +100,13 @@ describe("LeveragedVault liquidation", () => {
     const unwound = (Number(before.valueWad) / 1e18) * fraction;
     expect(bounty / unwound).to.be.within(0.02, 0.03);
     expect([await token0.balanceOf(alice.address), await token1.balanceOf(alice.address)]).to.deep.equal(ownerBalances);
+    // The swap allowance the swap did not need is kept for the owner to claim: 1.5% of the value unwound.
+    const credited = await valueOf(
+      fixture,
+      await volatile.vault.claimable(await token0.getAddress(), alice.address),
+      await volatile.vault.claimable(await token1.getAddress(), alice.address),
+    );
+    expect(credited / unwound).to.be.closeTo(0.015, 0.0005);
     // The position is no longer liquidatable and still the owner's.
     expect(after.liquidatable).to.equal(false);
     expect(after.owner).to.equal(alice.address);

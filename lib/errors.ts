@@ -10,7 +10,7 @@ import {
   StakingRewardsVault__factory,
 } from "../typechain-types";
 import { FaucetToken__factory } from "./contracts";
-import { formatTokenAmount } from "./format";
+import { formatTokenAmount, formatUsdWad } from "./format";
 
 /** What the sentences need to name tokens: address (any case) -> symbol and decimals. */
 export type TokenBook = Record<string, { symbol: string; decimals: number }>;
@@ -112,6 +112,8 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
       return `Position #${args[0]} is at a ${bps(args[1])} debt ratio, below the order's trigger of ${bps(args[2])}.`;
     case "PriceNotTriggered":
       return `The price (${wadNumber(args[1]).toPrecision(6)}) is still inside the order's range, so it does not execute.`;
+    case "UnderwaterNeedsRepayment":
+      return `Position #${args[0]} is underwater (debt ${formatUsdWad(args[1])} against ${formatUsdWad(args[2])} of value): it is liquidated by repayment (liquidateWithRepayment), so no swap's loss falls on lenders.`;
     case "TargetUnreachable":
       return `Position #${args[0]} (debt ratio ${bps(args[1])}) cannot reach ${bps(args[2])} by closing part of it.`;
     case "NothingToClaim":

@@ -521,7 +521,7 @@ export class Keeper {
     };
   }
 
-  /** Every position of one vault through the batch view: one call for the newest id, one per page. */
+  /** Every position of one vault, with its orders, through the lens: one call for the newest id, one per page. */
   async scanVault(name: string): Promise<VaultScan> {
     const startedAt = Date.now();
     const callsBefore = this.rpcCallCount;
@@ -529,38 +529,28 @@ export class Keeper {
     const lastPositionId = Number(await this.rpc(() => vault.lastPositionId()));
     const pages = scanPages(lastPositionId, this.options.scanPageSize);
     const liquidatable: RankedPosition[] = [];
-    const openIds: bigint[] = [];
-    const debtRatios = new Map<bigint, bigint>();
+    const orders: OrdersOfPosition[] = [];
+    let openPositions = 0;
     const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
     for (let index = 0; index < pages.length; index += this.options.scanConcurrency) {
       const batch = pages.slice(index, index + this.options.scanConcurrency);
-      const results = await Promise.all(batch.map((page) => this.rpc(() => this.lens.positionViews(vaultAddress, page.firstId, page.count))));
-      for (const views of results) {
-        for (const view of views) {
-          if (view.lpShares > 0n) openIds.push(view.positionId);
-          debtRatios.set(view.positionId, view.debtRatioBps);
+      const results = await Promise.all(batch.map((page) => this.rpc(() => this.lens.keeperPage(vaultAddress, page.firstId, page.count))));
+      for (const [views, pageOrders] of results) {
+        views.forEach((view, position) => {
+          if (view.lpShares === 0n) return;
+          openPositions += 1;
           if (view.liquidatable) {
             liquidatable.push({ positionId: view.positionId, valueWad: view.valueWad, debtValueWad: view.debtValueWad, debtRatioBps: view.debtRatioBps, liquidatable: true });
+            return; // about to be liquidated: its orders wait
           }
-        }
+          const { deleverage, price } = pageOrders[position];
+          if (deleverage.triggerDebtRatioBps === 0n && price.lowPriceWad === 0n && price.highPriceWad === 0n) return;
+          orders.push({ positionId: view.positionId, debtRatioBps: view.debtRatioBps, deleverage, price });
+        });
       }
     }
-    const openPositions = openIds.length;
     const ranked = rankLiquidations(liquidatable);
     const liquidatableIds = ranked.map((view) => view.positionId);
-    // Protection orders of the open positions that are not about to be liquidated anyway, in pages like the views.
-    const liquidatableSet = new Set(liquidatableIds);
-    const candidates = openIds.filter((id) => !liquidatableSet.has(id));
-    const orders: OrdersOfPosition[] = [];
-    for (let first = 0; first < candidates.length; first += this.options.scanPageSize) {
-      const ids = candidates.slice(first, first + this.options.scanPageSize);
-      const entries = await this.rpc(() => this.lens.positionEntries(vaultAddress, ids));
-      entries.forEach((entry, index) => {
-        const { deleverage, price } = entry.orders;
-        if (deleverage.triggerDebtRatioBps === 0n && price.lowPriceWad === 0n && price.highPriceWad === 0n) return;
-        orders.push({ positionId: ids[index], debtRatioBps: debtRatios.get(ids[index]) ?? 0n, deleverage, price });
-      });
-    }
     let triggered: TriggeredOrder[] = [];
     if (orders.length > 0) {
       const [price0, price1] = await this.rpc(() => this.vaultPrices(name));
@@ -697,8 +687,8 @@ export class Keeper {
         return "skipped";
       }
       if (simulation.result === 0n) {
-        // No position holds shares: the vault leaves the rewards in the farm and the gas would buy nothing.
-        log("skip-harvest", "the harvest would compound nothing (no position holds shares)");
+        // Only dust is sellable yet (or no position holds shares): the gas would buy nothing.
+        log("skip-harvest", "the harvest would compound nothing yet (only dust is sellable, or no position holds shares)");
         return "skipped";
       }
       let pricing: { gasPriceWei: bigint; gasTokenPriceWad: bigint };

@@ -5,9 +5,12 @@
 import hre from "hardhat";
 import { writeDeployment } from "../lib/deployments";
 import { deployLocal } from "./lib/deployLocal";
+import { seedLocalBorrowers } from "./lib/localMarket";
 
 async function main() {
   const { deployment } = await deployLocal(hre, { log: (line) => console.log(line) });
+  // The local market has other borrowers too, so the pools' rates are the rate model's at a realistic utilization.
+  await seedLocalBorrowers(hre, deployment, (line) => console.log(line));
   const file = writeDeployment(deployment);
   console.log(`wrote ${file}`);
 }

@@ -2,14 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { JsonRpcProvider } from "ethers";
-import {
-  IERC20Metadata__factory,
-  IStakingRewards__factory,
-  IUniswapV2Pair__factory,
-  LendingPool__factory,
-  PriceOracle__factory,
-  StakingRewardsVault__factory,
-} from "../../typechain-types";
+import { IERC20Metadata__factory, VaultLens__factory } from "../../typechain-types";
 import { describeError } from "../../lib/errors";
 import type { FarmRewardInput } from "../../lib/farmYield";
 import type { BorrowLimits, OpenMarket, OpenRisk } from "../../lib/openPreview";
@@ -35,88 +28,67 @@ export interface VaultState {
   balances: { token0: bigint; token1: bigint } | null;
 }
 
-/** Reads the vault, its pair, pools, farm and oracle (and the account's balances) at the latest block. */
+/**
+ * Reads the vault, its pair, pools, farm and oracle in one call to the deployment's VaultLens (plus the account's
+ * two balances), all at the latest block.
+ */
 export async function readVaultState(provider: JsonRpcProvider, setup: OpenSetup, account: string | null): Promise<VaultState> {
-  const vault = StakingRewardsVault__factory.connect(setup.vaultAddress, provider);
-  const pair = IUniswapV2Pair__factory.connect(setup.pairAddress, provider);
-  const farm = IStakingRewards__factory.connect(setup.farmAddress, provider);
-  const oracle = PriceOracle__factory.connect(setup.oracleAddress, provider);
-  const pools = [setup.pool0Address, setup.pool1Address].map((address) => LendingPool__factory.connect(address, provider));
-  const tokens = [setup.token0, setup.token1];
+  const lens = VaultLens__factory.connect(setup.lensAddress, provider);
   const block = await provider.getBlock("latest");
   if (!block) throw new Error("the node returned no latest block");
   const at = { blockTag: block.number };
-
-  const [risk, configuration, totals, reserves, lpTotalSupply, price0Wad, price1Wad, rewardPriceWad, rewardRate, stakedLp, periodFinish] =
-    await Promise.all([
-      vault.riskParameters(at),
-      vault.configuration(at),
-      vault.totals(at),
-      pair.getReserves(at),
-      pair.totalSupply(at),
-      oracle.priceOf(setup.token0.address, at),
-      oracle.priceOf(setup.token1.address, at),
-      oracle.priceOf(setup.rewardToken.address, at),
-      farm.rewardRate(at),
-      farm.totalSupply(at),
-      farm.periodFinish(at),
-    ]);
-  const poolStates = await Promise.all(
-    pools.map(async (pool, index): Promise<PoolState> => {
-      const [cash, borrowIndex, account_, rate, poolConfiguration] = await Promise.all([
-        pool.cash(at),
-        pool.borrowIndex(at),
-        pool.borrowerAccount(setup.vaultAddress, at),
-        pool.borrowRatePerYear(at),
-        pool.configuration(at),
-      ]);
-      return {
-        symbol: tokens[index].symbol,
-        decimals: tokens[index].decimals,
-        poolCash: cash,
-        borrowIndexWad: borrowIndex,
-        vaultDebtShares: account_.borrowShares,
-        creditLimit: account_.creditLimit,
-        maxDebt: index === 0 ? configuration.maxDebt0 : configuration.maxDebt1,
-        borrowApr: Number(rate) / 1e18,
-        borrowsPaused: poolConfiguration.borrowsPaused,
-      };
+  const tokens = [setup.token0, setup.token1];
+  const [state, balances] = await Promise.all([
+    lens.vaultState(setup.vaultAddress, at),
+    account ? Promise.all(tokens.map((token) => IERC20Metadata__factory.connect(token.address, provider).balanceOf(account, at))) : null,
+  ]);
+  if (!state.pricesAvailable) {
+    throw new Error("The price oracle has no fresh price for one of this vault's tokens, so opening is unavailable until its feed updates.");
+  }
+  const poolStates = [state.pool0, state.pool1].map(
+    (pool, index): PoolState => ({
+      symbol: tokens[index].symbol,
+      decimals: tokens[index].decimals,
+      poolCash: pool.cash,
+      borrowIndexWad: pool.borrowIndexWad,
+      vaultDebtShares: pool.vaultDebtShares,
+      creditLimit: pool.vaultCreditLimit,
+      maxDebt: index === 0 ? state.maxDebt0 : state.maxDebt1,
+      borrowApr: Number(pool.borrowRatePerYearWad) / 1e18,
+      borrowsPaused: pool.borrowsPaused,
     }),
   );
-  const balances = account
-    ? await Promise.all(tokens.map((token) => IERC20Metadata__factory.connect(token.address, provider).balanceOf(account, at)))
-    : null;
 
   return {
     blockNumber: block.number,
     market: {
-      reserve0: reserves[0],
-      reserve1: reserves[1],
-      lpTotalSupply,
-      price0Wad,
-      price1Wad,
+      reserve0: state.reserve0,
+      reserve1: state.reserve1,
+      lpTotalSupply: state.pairTotalSupply,
+      price0Wad: state.price0Wad,
+      price1Wad: state.price1Wad,
       decimals0: setup.token0.decimals,
       decimals1: setup.token1.decimals,
       borrowIndex0: poolStates[0].borrowIndexWad,
       borrowIndex1: poolStates[1].borrowIndexWad,
-      vaultTotalLp: totals.totalLp,
-      vaultTotalLpShares: totals.totalLpShares,
+      vaultTotalLp: state.totalLp,
+      vaultTotalLpShares: state.totalLpShares,
     },
     risk: {
-      workFactorBps: risk.workFactorBps,
-      killFactorBps: risk.killFactorBps,
-      maxLeverageWad: risk.maxLeverageWad,
-      maxPriceDeviationBps: risk.maxPriceDeviationBps,
+      workFactorBps: state.risk.workFactorBps,
+      killFactorBps: state.risk.killFactorBps,
+      maxLeverageWad: state.risk.maxLeverageWad,
+      maxPriceDeviationBps: state.risk.maxPriceDeviationBps,
     },
-    paused: configuration.paused,
+    paused: state.paused,
     pools: [poolStates[0], poolStates[1]],
     farm: {
-      rewardRatePerSecond: rewardRate,
+      rewardRatePerSecond: state.farm.rewardRatePerSecond,
       rewardDecimals: setup.rewardToken.decimals,
-      rewardPriceWad,
-      stakedLp,
+      rewardPriceWad: state.rewardPriceWad,
+      stakedLp: state.farm.totalStaked,
       lpPriceWad: 0n,
-      periodFinish,
+      periodFinish: state.farm.periodFinish,
       now: BigInt(block.timestamp),
     },
     balances: balances ? { token0: balances[0], token1: balances[1] } : null,

@@ -129,7 +129,9 @@ export async function readVaults(network: string, rpcUrl: string): Promise<Vault
   const provider = providerFor(deployment, rpcUrl);
   const latestBlock = await latestBlockOf(provider);
   return Promise.all(
-    records.map(async (record) => readVaultOverview(provider, await readVaultSetup(provider, record, deployment.startBlock, latestBlock), latestBlock)),
+    records.map(async (record) =>
+      readVaultOverview(provider, await readVaultSetup(provider, record, deployment.farming!.lens.address, deployment.startBlock, latestBlock), latestBlock),
+    ),
   );
 }
 
@@ -214,6 +216,8 @@ export interface OpenSetup {
   pairAddress: string;
   farmAddress: string;
   oracleAddress: string;
+  /** The deployment's VaultLens: the vault's per-block state in one call. */
+  lensAddress: string;
   pool0Address: string;
   pool1Address: string;
   token0: TokenSetup;
@@ -234,11 +238,17 @@ export async function readOpenSetup(network: string, rpcUrl: string, name: strin
   const record = deployment.farming?.vaults[name];
   if (!record) return null;
   const provider = providerFor(deployment, rpcUrl);
-  return readVaultSetup(provider, record, deployment.startBlock, await latestBlockOf(provider));
+  return readVaultSetup(provider, record, deployment.farming!.lens.address, deployment.startBlock, await latestBlockOf(provider));
 }
 
 /** A vault's wiring from its immutables, its tokens' symbols and decimals, and the pair's recent swaps. */
-async function readVaultSetup(provider: JsonRpcProvider, record: DeployedVaultRecord, startBlock: number, latest: Block): Promise<OpenSetup> {
+async function readVaultSetup(
+  provider: JsonRpcProvider,
+  record: DeployedVaultRecord,
+  lensAddress: string,
+  startBlock: number,
+  latest: Block,
+): Promise<OpenSetup> {
   const vault = StakingRewardsVault__factory.connect(record.vault.address, provider);
   const [pairAddress, token0Address, token1Address, pool0Address, pool1Address, oracleAddress, farmAddress, rewardAddress] =
     await Promise.all([
@@ -268,6 +278,7 @@ async function readVaultSetup(provider: JsonRpcProvider, record: DeployedVaultRe
     pairAddress,
     farmAddress,
     oracleAddress,
+    lensAddress,
     pool0Address,
     pool1Address,
     token0,

@@ -51,4 +51,18 @@ interface ILendingPool {
 
     /// @notice Borrowed share of lendable assets (WAD).
     function utilization() external view returns (uint256);
+
+    /// @notice The pool's settings: rate model, reserve factor and floor, guardian, pause flags, last accrual.
+    function configuration()
+        external
+        view
+        returns (
+            address interestRateModel,
+            uint256 reserveFactorBps,
+            uint256 reserveFloor,
+            address guardian,
+            bool depositsPaused,
+            bool borrowsPaused,
+            uint256 lastAccrualTime
+        );
 }

@@ -293,6 +293,9 @@ interface ILeveragedVaultTypes {
     error DeleverageNotTriggered(uint256 positionId, uint256 debtRatioBps, uint256 triggerDebtRatioBps);
     /// @notice Token A's oracle price `priceWad` is inside the order's range.
     error PriceNotTriggered(uint256 positionId, uint256 priceWad, uint256 lowPriceWad, uint256 highPriceWad);
+    /// @notice Position `positionId` is underwater (its value less the bounty does not cover its debt): liquidate it
+    ///         with `liquidateWithRepayment`, so no swap's loss falls on the pools.
+    error UnderwaterNeedsRepayment(uint256 positionId, uint256 debtValueWad, uint256 valueWad);
     /// @notice No partial unwind can bring the position to the order's target (it would need the whole position).
     error TargetUnreachable(uint256 positionId, uint256 debtRatioBps, uint256 targetDebtRatioBps);
     /// @notice Nothing is kept for the caller to claim in `token`.

@@ -682,11 +682,13 @@ contract LendingPool is
         return _toAssets(shares, totalAssets(), rounding);
     }
 
-    /// @dev Keeps `cash` in step with the tokens that came in.
+    /// @dev Keeps `cash` in step with the tokens that came in. Counted after the transfer and the mint, so a token
+    ///      that calls back during its transfer finds the pool's views as they were before the deposit, never cash
+    ///      that already counts it against shares not yet minted (read-only reentrancy).
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
+        super._deposit(caller, receiver, assets, shares);
         LendingPoolStorage storage $ = _storage();
         $.cash = (uint256($.cash) + assets).toUint112();
-        super._deposit(caller, receiver, assets, shares);
     }
 
     /// @dev Keeps `cash` in step with the tokens that go out.

@@ -203,7 +203,7 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
         VaultStorage storage $ = _storage();
         uint256 totalShares = $.totalLpShares;
         if (totalShares == 0) return lp;
-        return Math.mulDiv(lp, totalShares, $.totalLp + _pendingRewardsAsLpUp(_lpPriceWad(price0, price1)));
+        return Math.mulDiv(lp, totalShares, $.totalLp + _pendingRewardsAsLpUp(_lpPriceWad(price0, price1), price0, price1));
     }
 
     /// @inheritdoc ILeveragedVault

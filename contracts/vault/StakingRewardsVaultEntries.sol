@@ -21,6 +21,7 @@ contract StakingRewardsVaultEntries is VaultEntries, StakingRewardsFarm {
     /// @param oracle_ The price oracle.
     /// @param farm_ The StakingRewards farm for the pair's LP.
     /// @param rewardPair_ A pair of the farm's reward token with token 0 or token 1, used to sell rewards.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IUniswapV2Pair pair_,
         ILendingPool pool0_,

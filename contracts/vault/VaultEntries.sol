@@ -68,7 +68,7 @@ abstract contract VaultEntries is VaultState {
         uint256 totalLp = $.totalLp;
         uint256 totalShares = $.totalLpShares;
         uint256 sharesPerLpNum = totalShares;
-        uint256 sharesPerLpDen = totalShares == 0 ? 0 : totalLp + _pendingRewardsAsLpUp(lpPrice);
+        uint256 sharesPerLpDen = totalShares == 0 ? 0 : totalLp + _pendingRewardsAsLpUp(lpPrice, price0, price1);
 
         if (params.amount0 > 0) token0.safeTransferFrom(msg.sender, address(this), params.amount0);
         if (params.amount1 > 0) token1.safeTransferFrom(msg.sender, address(this), params.amount1);

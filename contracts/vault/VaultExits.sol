@@ -351,6 +351,11 @@ abstract contract VaultExits is VaultState {
         DeleveragePlan memory plan
     ) private returns (DeleverageOutcome memory outcome) {
         DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, plan);
+        // Unwound whole with too little value for the bounty after the debt, nothing would absorb a swap's loss:
+        // the pools would. Such a position is liquidated by repayment, where lenders lose exactly the shortfall.
+        if (amounts.whole && health.debtValueWad * BPS > amounts.unwoundValue * (BPS - plan.rewardBps)) {
+            revert UnderwaterNeedsRepayment(positionId, health.debtValueWad, health.valueWad);
+        }
         outcome.whole = amounts.whole;
         (outcome.lpRemoved, s.balance0, s.balance1) = _unwind(positionId, position, amounts.lpShares);
         _coverDeficits(s, amounts.need0, amounts.need1, plan.slippageBps);
@@ -402,7 +407,7 @@ abstract contract VaultExits is VaultState {
     ) private returns (DeleverageOutcome memory outcome) {
         DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, plan);
         outcome.whole = amounts.whole;
-        if (amounts.whole && health.debtValueWad * BPS > amounts.unwoundValue * (BPS - plan.rewardBps)) {
+        if (amounts.whole && health.debtValueWad > amounts.unwoundValue) {
             // Underwater: the LP is sold to the caller for its whole value (no bounty out of it).
             amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad);
             amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad);
@@ -412,7 +417,9 @@ abstract contract VaultExits is VaultState {
             // Whole but above water (a small position, or one whose remainder would be dust): the caller also pays
             // the owner's equity above the bounty, in the debt tokens in proportion to the debts (rounded up, so
             // the caller never gets more than the bounty), kept for the owner to claim.
-            uint256 ownerValue = (amounts.unwoundValue * (BPS - plan.rewardBps)) / BPS - health.debtValueWad;
+            // Between debt and debt plus the bounty, the caller's bounty shrinks to what is there; the owner gets none.
+            uint256 afterBounty = (amounts.unwoundValue * (BPS - plan.rewardBps)) / BPS;
+            uint256 ownerValue = afterBounty > health.debtValueWad ? afterBounty - health.debtValueWad : 0;
             if (ownerValue > OWNER_CREDIT_DUST_WAD) {
                 uint256 ownerValue0 = Math.mulDiv(
                     ownerValue, PositionMath.valueUp(health.debt0, s.price0, _decimals0), health.debtValueWad, Math.Rounding.Ceil

@@ -37,7 +37,9 @@ contract VaultLens {
         uint256 borrowIndexWad;
         /// What the vault owes this pool, and the pool's credit limit for it.
         uint256 vaultDebt;
+        uint256 vaultDebtShares;
         uint256 vaultCreditLimit;
+        bool borrowsPaused;
     }
 
     /// @notice The farm the vault stakes in (zeros for a farm the lens does not know).
@@ -159,6 +161,29 @@ contract VaultLens {
         }
     }
 
+    /// @notice `positionViews` with each position's protection orders: a keeper's scan, one call per page.
+    /// @param vault The vault.
+    /// @param firstId The first id to read (0 reads from 1).
+    /// @param count How many ids to read at most.
+    /// @return views The positions' views, in id order.
+    /// @return orders The positions' orders, in the same order.
+    function keeperPage(ILeveragedVault vault, uint256 firstId, uint256 count)
+        external
+        view
+        returns (ILeveragedVaultTypes.PositionView[] memory views, ILeveragedVaultTypes.ProtectionOrders[] memory orders)
+    {
+        uint256 lastId = vault.lastPositionId();
+        if (firstId == 0) firstId = 1;
+        if (firstId > lastId || count == 0) return (views, orders);
+        uint256 end = firstId + count - 1 > lastId ? lastId : firstId + count - 1;
+        views = new ILeveragedVaultTypes.PositionView[](end - firstId + 1);
+        orders = new ILeveragedVaultTypes.ProtectionOrders[](end - firstId + 1);
+        for (uint256 id = firstId; id <= end; ++id) {
+            views[id - firstId] = vault.positionView(id);
+            orders[id - firstId] = vault.protectionOrders(id);
+        }
+    }
+
     /// @notice The given positions with their orders and the owner's claimable rewards (the My positions page).
     /// @param vault The vault.
     /// @param ids The position ids.
@@ -208,7 +233,8 @@ contract VaultLens {
         state.supplyRatePerYearWad = pool.supplyRatePerYear();
         state.borrowIndexWad = pool.borrowIndex();
         state.vaultDebt = pool.borrowBalance(borrower);
-        (, state.vaultCreditLimit) = pool.borrowerAccount(borrower);
+        (state.vaultDebtShares, state.vaultCreditLimit) = pool.borrowerAccount(borrower);
+        (,,,,, state.borrowsPaused,) = pool.configuration();
     }
 
     /// @notice The StakingRewards farm of `vault` (zeros when the vault has no such farm).

@@ -188,11 +188,24 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         return _pendingFarmRewards() + rewardToken.balanceOf(address(this)) - _storage().claimableTotal[address(rewardToken)];
     }
 
-    /// @dev The uncompounded rewards in LP at oracle prices, rounded up: what an entering position pays for.
-    function _pendingRewardsAsLpUp(uint256 lpPrice) internal view returns (uint256) {
+    /// @dev The uncompounded rewards in LP, rounded up: what an entering position pays for. A reward token is
+    ///      priced at the higher of the oracle and the reward pair's spot price (the spot capped at the oracle plus
+    ///      the harvest's slippage bound), so nobody can buy rewards through the vault cheaper than the market sells
+    ///      them while the feed lags, and pushing the pair moves the price by at most that bound.
+    function _pendingRewardsAsLpUp(uint256 lpPrice, uint256 price0, uint256 price1) internal view returns (uint256) {
         uint256 rewards = _pendingRewards();
         if (rewards == 0) return 0;
-        uint256 rewardValue = PositionMath.valueUp(rewards, oracle.priceOf(address(rewardToken)), _rewardDecimals);
+        uint256 rewardPrice = oracle.priceOf(address(rewardToken));
+        (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
+        (uint256 reserveReward, uint256 reserveOther) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
+        if (reserveReward > 0) {
+            (uint256 priceOther, uint8 decimalsOther) = _rewardBuysToken0 ? (price0, _decimals0) : (price1, _decimals1);
+            // USD per whole reward token at the pair's spot, rounded up.
+            uint256 spot = Math.mulDiv(reserveOther * 10 ** _rewardDecimals, priceOther, reserveReward * 10 ** decimalsOther, Math.Rounding.Ceil);
+            uint256 cap = (rewardPrice * (BPS + _storage().risk.harvestSlippageBps)) / BPS;
+            if (spot > rewardPrice) rewardPrice = spot < cap ? spot : cap;
+        }
+        uint256 rewardValue = PositionMath.valueUp(rewards, rewardPrice, _rewardDecimals);
         return Math.mulDiv(rewardValue, WAD, lpPrice, Math.Rounding.Ceil);
     }
 
@@ -358,8 +371,10 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
             sell = Math.mulDiv(sell, zapCap, out);
             out = LiquidityMath.getAmountOut(sell, reserveIn, reserveOut);
         }
-        // Rewards so few that the zap would mint no LP (about half of `out` against the pair's reserve) wait for more.
-        if (out * pair.totalSupply() < 4 * uint256(_rewardBuysToken0 ? pairReserve0 : pairReserve1)) return plan;
+        // Rewards so few that the zap would mint almost no LP wait for more: the zap mints about out x supply /
+        // (2 reserve) LP, and below 500 wei of it the swap's rounding on an unbalanced pair can leave the smaller side
+        // worth zero LP, which Uniswap refuses.
+        if (out * pair.totalSupply() < 1_000 * uint256(_rewardBuysToken0 ? pairReserve0 : pairReserve1)) return plan;
         (rateNum, rateDen) = _harvestFloorRate(price0, price1, rewardPrice, 0);
         (plan.rewardToSell, plan.amountOut, plan.minAmountOut) = (sell, out, Math.mulDiv(sell, rateNum, rateDen));
     }

@@ -1,6 +1,6 @@
 /**
  * How the keeper's scan scales: 10,000 open positions on the local stable vault (USDC-USDT), then one full scan
- * of every vault with the keeper's own scan (`positionViews` in pages), counting its JSON-RPC calls and timing it.
+ * of every vault with the keeper's own scan (the lens's `keeperPage`: views and orders in pages), counting its JSON-RPC calls and timing it.
  *
  * The positions are real `open` transactions from several funded farmers, sent straight to the in-process node
  * (no ethers population or gas estimation per transaction), a few dozen in flight at a time. Measured on 2 cores:

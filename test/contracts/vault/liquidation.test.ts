@@ -151,7 +151,7 @@ describe("LeveragedVault liquidation", () => {
     }
   });
 
-  it("unwinds an underwater position whole: pools repaid first, the reserve absorbs the shortfall and pays the liquidator's incentive; lenders lose nothing", async () => {
+  it("liquidates an underwater position only by repayment: lenders lose exactly the shortfall at oracle prices, covered by the reserve, which pays the liquidator's incentive", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
@@ -159,23 +159,34 @@ describe("LeveragedVault liquidation", () => {
     await moveWeth(fixture, 500, wethIsToken0);
     const view = await volatile.vault.positionView(id);
     expect(view.valueWad).to.be.lessThan(view.debtValueWad);
+    const usdc = fixture.tokens.USDC;
+    // A swap's loss would fall on the pools: the vault refuses to unwind it through the pair.
+    await expect(volatile.vault.connect(liquidator).liquidate(id))
+      .to.be.revertedWithCustomError(volatile.vault, "UnderwaterNeedsRepayment")
+      .withArgs(id, view.debtValueWad, view.valueWad);
 
     await usdcPool.accrueInterest();
     const reservesBefore = await usdcPool.reserves();
     const lenderAssetsBefore = await usdcPool.totalAssets();
-    const usdc = fixture.tokens.USDC;
+    await usdc.connect(liquidator).faucet(10_000n * 10n ** 6n);
+    await usdc.connect(liquidator).approve(await volatile.vault.getAddress(), ethers.MaxUint256);
     const liquidatorUsdc = await usdc.balanceOf(liquidator.address);
-    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidate(id));
+    const outcome = await outcomeOf(fixture, volatile.vault.connect(liquidator).liquidateWithRepayment(id));
     expect(outcome.whole).to.equal(true);
     const [badDebt, covered, incentive] = wethIsToken0
       ? [outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1]
       : [outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0];
-    // The shortfall at oracle prices ($1,000) plus the unwind's swap costs.
-    expect(Number(badDebt) / 1e6).to.be.within(1_000, 1_080);
+    // The shortfall at oracle prices, to the cent: the liquidator paid the LP's whole value, no swap ran.
+    const shortfall = Number(view.debtValueWad - view.valueWad) / 1e18;
+    const usdcUsd = Number(await fixture.farming.oracle.priceOf(await usdc.getAddress())) / 1e18;
+    expect((Number(badDebt) / 1e6) * usdcUsd).to.be.closeTo(shortfall, 0.01);
     expect(covered).to.equal(badDebt); // the seeded reserve covers it all
     expect(incentive).to.equal(10n * 10n ** 6n); // the pool's 10 USDC incentive, from the reserve
     expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(0n);
-    expect((await usdc.balanceOf(liquidator.address)) - liquidatorUsdc).to.be.greaterThanOrEqual(incentive);
+    // The liquidator paid the LP's value at the fair price and got the incentive back: no bounty out of lenders.
+    const paid = Number(liquidatorUsdc - (await usdc.balanceOf(liquidator.address))) / 1e6;
+    const lpValue = (Number(outcome.lpPaid) * Number(view.valueWad)) / Number(view.lpAmount) / 1e18;
+    expect((paid + 10) * usdcUsd).to.be.closeTo(lpValue, 0.01);
     // Lenders: not a wei lost (interest of the block aside, which only adds).
     expect(await usdcPool.totalAssets()).to.be.greaterThanOrEqual(lenderAssetsBefore);
     expect(reservesBefore - (await usdcPool.reserves())).to.be.closeTo(badDebt + incentive, 10n ** 4n);

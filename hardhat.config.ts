@@ -61,7 +61,9 @@ const config: HardhatUserConfig = {
     compilers: [{ version: SOLC_VERSION, settings: COMPILER_SETTINGS }],
   },
   networks: {
-    hardhat: { chainId: 31337 },
+    // A million ETH per development account: the suite deploys the whole stack dozens of times from the same
+    // deployer (each deployment wraps ETH into WETH), and 10,000 ETH ran dry part-way through.
+    hardhat: { chainId: 31337, accounts: { accountsBalance: (10n ** 24n).toString() } },
     localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
     ...remoteNetworks(),
   },

@@ -423,8 +423,12 @@ export class Keeper {
   private readonly approved = new Set<string>();
   private rpcCallCount = 0;
   private address?: string;
-  /** Per pass: the latest block and gas pricing, read once and shared by every decision of the pass. */
-  private passCache: { latestBlock?: Promise<{ number: number; timestamp: number }>; gasPricing?: Promise<{ gasPriceWei: bigint; gasTokenPriceWad: bigint }> } = {};
+  /** Per pass: the latest block, gas pricing and oracle prices, read once and shared by every decision of the pass. */
+  private passCache: {
+    latestBlock?: Promise<{ number: number; timestamp: number }>;
+    gasPricing?: Promise<{ gasPriceWei: bigint; gasTokenPriceWad: bigint }>;
+    oraclePrices?: Map<string, Promise<bigint | null>>;
+  } = {};
   /** Whether this pass already made sure no earlier transaction of ours is still pending. */
   private pendingChecked = false;
   /** Whether the NonceManager holds a nonce read from the chain (after that it counts up without a request). */
@@ -553,7 +557,7 @@ export class Keeper {
     const liquidatableIds = ranked.map((view) => view.positionId);
     let triggered: TriggeredOrder[] = [];
     if (orders.length > 0) {
-      const [price0, price1] = await this.rpc(() => this.vaultPrices(name));
+      const [price0, price1] = await this.vaultPrices(name);
       triggered = triggeredOrders(orders, price0, price1);
     }
     const scan: VaultScan = {
@@ -903,8 +907,18 @@ export class Keeper {
   /** The oracle's prices of a vault's two tokens (null where the oracle refuses one), by their deployment symbols. */
   private async vaultPrices(name: string): Promise<[bigint | null, bigint | null]> {
     const record = this.deployment.farming!.vaults[name];
-    const price = (symbol: string) => this.oracle.priceOf(this.deployment.tokens[symbol].address).catch(() => null);
-    return Promise.all([price(record.token0), price(record.token1)]);
+    return Promise.all([this.oraclePrice(record.token0), this.oraclePrice(record.token1)]);
+  }
+
+  /** A token's oracle price this pass (null where the oracle refuses it): one read per token per pass. */
+  private oraclePrice(symbol: string): Promise<bigint | null> {
+    const prices = (this.passCache.oraclePrices ??= new Map());
+    let price = prices.get(symbol);
+    if (!price) {
+      price = this.rpc(() => this.oracle.priceOf(this.deployment.tokens[symbol].address)).catch(() => null);
+      prices.set(symbol, price);
+    }
+    return price;
   }
 
   /** Reads every vault token's oracle price and returns the largest move since the previous pass (bps). */
@@ -912,7 +926,7 @@ export class Keeper {
     const symbols = new Set(this.vaultNames.flatMap((name) => [this.deployment.farming!.vaults[name].token0, this.deployment.farming!.vaults[name].token1]));
     const prices = new Map<string, bigint>();
     for (const symbol of symbols) {
-      const price = await this.rpc(() => this.oracle.priceOf(this.deployment.tokens[symbol].address).catch(() => null));
+      const price = await this.oraclePrice(symbol);
       if (price !== null) prices.set(symbol, price);
     }
     const move = largestMoveBps(this.lastPrices, prices);
@@ -939,8 +953,8 @@ export class Keeper {
       const feeData = await this.rpc(() => this.provider.getFeeData());
       const gasPriceWei = feeData.gasPrice ?? feeData.maxFeePerGas;
       if (gasPriceWei === null) throw new Error("The node reports no gas price");
-      const gasTokenAddress = this.deployment.tokens[this.options.gasTokenSymbol].address;
-      const gasTokenPriceWad = await this.rpc(() => this.oracle.priceOf(gasTokenAddress));
+      const gasTokenPriceWad = await this.oraclePrice(this.options.gasTokenSymbol);
+      if (gasTokenPriceWad === null) throw new Error(`The oracle gives no price for ${this.options.gasTokenSymbol}, the gas token`);
       return { gasPriceWei, gasTokenPriceWad };
     })();
     // A failed read is not cached: the next decision tries again.

@@ -116,6 +116,41 @@ export function tokenValueWadUp(amount: bigint, priceWad: bigint, decimals: numb
   return product === 0n ? 0n : (product - 1n) / 10n ** BigInt(decimals) + 1n;
 }
 
+/** What a vault needs to price its pending rewards for an entrant (VaultState._pendingRewardsAsLpUp). */
+export interface EntryRewardPriceInput {
+  oraclePriceWad: bigint;
+  /** The reward pair's reserves: of the reward token, and of the vault token it sells into. */
+  reserveReward: bigint;
+  reserveOther: bigint;
+  rewardDecimals: number;
+  otherPriceWad: bigint;
+  otherDecimals: number;
+  harvestSlippageBps: bigint;
+}
+
+/**
+ * Twin of the reward price in VaultState._pendingRewardsAsLpUp: an entrant pays for the rewards already pending at
+ * the higher of the oracle and the reward pair's spot (rounded up), the spot counted only up to the oracle plus the
+ * harvest slippage bound. So neither a stale feed below the market nor a pumped reward pair lets an entrant buy
+ * pending rewards cheap, and a pump cannot overcharge entrants beyond what a harvest could realise.
+ */
+export function entryRewardPriceWad(input: EntryRewardPriceInput): bigint {
+  if (input.reserveReward === 0n) return input.oraclePriceWad;
+  const numerator = input.reserveOther * 10n ** BigInt(input.rewardDecimals) * input.otherPriceWad;
+  const denominator = input.reserveReward * 10n ** BigInt(input.otherDecimals);
+  const spot = (numerator + denominator - 1n) / denominator; // rounded up
+  const cap = (input.oraclePriceWad * (BPS + input.harvestSlippageBps)) / BPS; // rounded down
+  if (spot <= input.oraclePriceWad) return input.oraclePriceWad;
+  return spot < cap ? spot : cap;
+}
+
+/** Pending rewards counted as LP for pricing new shares, rounded up (VaultState._pendingRewardsAsLpUp). */
+export function pendingRewardsAsLpUp(rewards: bigint, rewardPriceWad: bigint, rewardDecimals: number, lpPriceWad: bigint): bigint {
+  if (rewards === 0n) return 0n;
+  const value = tokenValueWadUp(rewards, rewardPriceWad, rewardDecimals);
+  return (value * WAD + lpPriceWad - 1n) / lpPriceWad;
+}
+
 /** USD value (WAD) of `lpAmount` LP tokens (18 decimals) at `lpPriceWad` per whole token, rounded down. */
 export function lpValueWad(lpAmount: bigint, lpPriceWad: bigint): bigint {
   return (lpAmount * lpPriceWad) / WAD;
@@ -151,6 +186,14 @@ export function leverageWad(positionValueWad: bigint, debtValueWad: bigint): big
   }
   const product = positionValueWad * WAD;
   return product === 0n ? 0n : (product - 1n) / equity + 1n;
+}
+
+/**
+ * The one leverage the app shows, for a preview and for a position alike: position value / equity (value - debt) at
+ * the oracle prices, WAD, rounded up (leverageWad). Null when the debt reaches the value and no equity is left.
+ */
+export function positionLeverageWad(positionValueWad: bigint, debtValueWad: bigint): bigint | null {
+  return positionValueWad > debtValueWad ? leverageWad(positionValueWad, debtValueWad) : null;
 }
 
 /**

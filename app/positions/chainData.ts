@@ -15,22 +15,22 @@ import {
   IERC20Metadata__factory,
   IUniswapV2Pair__factory,
   LendingPool__factory,
-  PriceOracle__factory,
   StakingRewardsVault__factory,
+  VaultLens__factory,
 } from "../../typechain-types";
+import type { VaultLens } from "../../typechain-types";
 import type { ClosePreviewInput } from "../../lib/closePreview";
 import {
   findOwnedPositions,
   isClosedPosition,
-  positionHealth,
   positionViewFigures,
   readPositionEvents,
   readPricesAt,
   type PositionEvent,
-  type PositionHealth,
   type PositionViewFigures,
   type PricesWad,
 } from "../../lib/positionHistory";
+import { positionRisk, type RiskLevel } from "../../lib/risk";
 import { useChain, useWallet } from "../wallet/WalletProvider";
 
 export interface TokenMeta {
@@ -43,6 +43,8 @@ export interface TokenMeta {
 export interface VaultMeta {
   name: string;
   address: string;
+  /** The deployment's VaultLens, which answers a vault's per-block state and its positions in one call each. */
+  lens: string;
   pair: string;
   oracle: string;
   pool0: string;
@@ -74,7 +76,7 @@ export interface OwnedPosition {
   openedBlock: number;
   view: PositionViewData;
   closed: boolean;
-  health: PositionHealth;
+  risk: RiskLevel;
 }
 
 // ------------------------------------------------------------------------------------------- vault wiring
@@ -108,6 +110,7 @@ export function loadVaultMetas(provider: JsonRpcProvider, deployment: Deployment
         return {
           name: record.name,
           address: record.vault.address,
+          lens: deployment.farming!.lens.address,
           pair,
           oracle,
           pool0,
@@ -124,27 +127,48 @@ export function loadVaultMetas(provider: JsonRpcProvider, deployment: Deployment
   return cached;
 }
 
-export async function readVaultLive(provider: JsonRpcProvider, meta: VaultMeta, blockTag: number | "latest"): Promise<VaultLive> {
-  const vault = StakingRewardsVault__factory.connect(meta.address, provider);
-  const oracle = PriceOracle__factory.connect(meta.oracle, provider);
-  const [risk, configuration, price0Wad, price1Wad] = await Promise.all([
-    vault.riskParameters({ blockTag }),
-    vault.configuration({ blockTag }),
-    oracle.priceOf(meta.token0.address, { blockTag }),
-    oracle.priceOf(meta.token1.address, { blockTag }),
-  ]);
+type LensVaultState = Awaited<ReturnType<VaultLens["vaultState"]>>;
+
+function vaultLiveOf(meta: VaultMeta, state: LensVaultState): VaultLive {
+  // The lens reports a refused price as zero; a page must not value positions at zero, so it says why instead.
+  if (!state.pricesAvailable) throw new Error(`The oracle gives no price for ${meta.name} right now (a feed is stale or the sequencer is down)`);
   return {
-    workFactorBps: BigInt(risk.workFactorBps),
-    killFactorBps: BigInt(risk.killFactorBps),
-    paused: configuration.paused,
-    price0Wad,
-    price1Wad,
+    workFactorBps: BigInt(state.risk.workFactorBps),
+    killFactorBps: BigInt(state.risk.killFactorBps),
+    paused: state.paused,
+    price0Wad: state.price0Wad,
+    price1Wad: state.price1Wad,
   };
+}
+
+/** A vault's risk, pause and prices at one block: one lens call. */
+export async function readVaultLive(provider: JsonRpcProvider, meta: VaultMeta, blockTag: number | "latest"): Promise<VaultLive> {
+  return vaultLiveOf(meta, await VaultLens__factory.connect(meta.lens, provider).vaultState(meta.address, { blockTag }));
+}
+
+/** Every vault's risk, pause and prices at one block: one lens call for all of them. */
+async function readVaultLives(provider: JsonRpcProvider, metas: VaultMeta[], blockTag: number): Promise<Map<string, VaultLive>> {
+  if (metas.length === 0) return new Map();
+  const states = await VaultLens__factory.connect(metas[0].lens, provider).vaultStates(
+    metas.map((meta) => meta.address),
+    { blockTag },
+  );
+  return new Map(metas.map((meta, i) => [meta.address, vaultLiveOf(meta, states[i])]));
 }
 
 export async function readPositionView(provider: JsonRpcProvider, meta: VaultMeta, id: bigint, blockTag: number | "latest"): Promise<PositionViewData> {
   const view = await StakingRewardsVault__factory.connect(meta.address, provider).positionView(id, { blockTag });
   return { owner: view.owner, ...positionViewFigures(view), liquidatable: view.liquidatable };
+}
+
+/** Several positions of one vault at one block: one lens call. */
+async function readPositionViews(provider: JsonRpcProvider, meta: VaultMeta, ids: bigint[], blockTag: number): Promise<PositionViewData[]> {
+  if (ids.length === 0) return [];
+  const entries = await VaultLens__factory.connect(meta.lens, provider).positionEntries(meta.address, ids, { blockTag });
+  return entries.map((entry, i) => {
+    if (!entry.valued) throw new Error(`${meta.name} #${ids[i]} cannot be valued right now (the oracle refuses a price)`);
+    return { owner: entry.view_.owner, ...positionViewFigures(entry.view_), liquidatable: entry.view_.liquidatable };
+  });
 }
 
 // ------------------------------------------------------------------------------------------- owned positions
@@ -236,23 +260,21 @@ class OwnedPositionsStore {
       found.positions.push(...fresh.flat());
       found.scannedTo = blockNumber;
     }
-    const lives = new Map(await Promise.all(metas.map(async (meta) => [meta.address, await readVaultLive(provider, meta, blockNumber)] as const)));
-    return Promise.all(
-      found.positions.map(async ({ vault, id, openedBlock }) => {
-        const view = await readPositionView(provider, vault, id, blockNumber);
-        const live = lives.get(vault.address)!;
-        return {
-          key: `${vault.address}:${id}`,
-          vault,
-          live,
-          id,
-          openedBlock,
-          view,
-          closed: isClosedPosition(view),
-          health: positionHealth(view, live.killFactorBps),
-        };
+    const lives = await readVaultLives(provider, metas, blockNumber);
+    const views = new Map<string, PositionViewData>();
+    await Promise.all(
+      metas.map(async (meta) => {
+        const ids = found.positions.filter((position) => position.vault.address === meta.address).map((position) => position.id);
+        const read = await readPositionViews(provider, meta, ids, blockNumber);
+        ids.forEach((id, i) => views.set(`${meta.address}:${id}`, read[i]));
       }),
     );
+    return found.positions.map(({ vault, id, openedBlock }) => {
+      const key = `${vault.address}:${id}`;
+      const view = views.get(key)!;
+      const live = lives.get(vault.address)!;
+      return { key, vault, live, id, openedBlock, view, closed: isClosedPosition(view), risk: positionRisk(view, live.workFactorBps, live.killFactorBps) };
+    });
   }
 }
 

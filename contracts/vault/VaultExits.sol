@@ -376,10 +376,9 @@ abstract contract VaultExits is VaultState {
         }
         // The owner is owed the unwound value at oracle prices less the debt repaid and the reward; the caller takes
         // what is left up to its reward, so it (not the owner) pays for any swap that executed badly.
-        uint256 rewardValue = (amounts.unwoundValue * plan.rewardBps) / BPS;
         uint256 repaidValue = PositionMath.valueUp(outcome.repaid0, s.price0, _decimals0) + PositionMath.valueUp(outcome.repaid1, s.price1, _decimals1);
         // The swap allowance the swap did not use is part of what the owner is due.
-        uint256 ownerDue = amounts.unwoundValue > repaidValue + rewardValue ? amounts.unwoundValue - repaidValue - rewardValue : 0;
+        (uint256 ownerDue, uint256 rewardValue) = _ownerDue(amounts.unwoundValue, plan.rewardBps, repaidValue);
         uint256 residual = PositionMath.value(s.balance0, s.price0, _decimals0) + PositionMath.value(s.balance1, s.price1, _decimals1);
         uint256 ownerValue = Math.max(Math.min(residual, ownerDue), residual > rewardValue ? residual - rewardValue : 0);
         if (ownerValue > OWNER_CREDIT_DUST_WAD) {
@@ -408,9 +407,10 @@ abstract contract VaultExits is VaultState {
         DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, plan);
         outcome.whole = amounts.whole;
         if (amounts.whole && health.debtValueWad > amounts.unwoundValue) {
-            // Underwater: the LP is sold to the caller for its whole value (no bounty out of it).
-            amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad);
-            amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad);
+            // Underwater: the LP is sold to the caller for its whole value (no bounty out of it). The debt it repays
+            // is rounded up, so the part written off (the lenders' loss) never exceeds the shortfall.
+            amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
+            amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
             amounts.need0 = _owed(pool0, amounts.debtShares0);
             amounts.need1 = _owed(pool1, amounts.debtShares1);
         } else if (amounts.whole) {
@@ -418,8 +418,7 @@ abstract contract VaultExits is VaultState {
             // the owner's equity above the bounty, in the debt tokens in proportion to the debts (rounded up, so
             // the caller never gets more than the bounty), kept for the owner to claim.
             // Between debt and debt plus the bounty, the caller's bounty shrinks to what is there; the owner gets none.
-            uint256 afterBounty = (amounts.unwoundValue * (BPS - plan.rewardBps)) / BPS;
-            uint256 ownerValue = afterBounty > health.debtValueWad ? afterBounty - health.debtValueWad : 0;
+            (uint256 ownerValue,) = _ownerDue(amounts.unwoundValue, plan.rewardBps, health.debtValueWad);
             if (ownerValue > OWNER_CREDIT_DUST_WAD) {
                 uint256 ownerValue0 = Math.mulDiv(
                     ownerValue, PositionMath.valueUp(health.debt0, s.price0, _decimals0), health.debtValueWad, Math.Rounding.Ceil
@@ -447,6 +446,13 @@ abstract contract VaultExits is VaultState {
             IERC20(address(pair)).safeTransfer(msg.sender, outcome.lpPaid);
         }
         if (position.lpShares == 0) delete _storage().orders[positionId];
+    }
+
+    /// @dev What the owner of a position is due out of `unwoundValue` (USD WAD, oracle prices): what is left after
+    ///      `debtValue` and the caller's bounty of `rewardBps` on the value unwound, or zero when nothing is.
+    function _ownerDue(uint256 unwoundValue, uint256 rewardBps, uint256 debtValue) private pure returns (uint256 ownerDue, uint256 rewardValue) {
+        rewardValue = (unwoundValue * rewardBps) / BPS; // down: the bounty is never more than its rate
+        ownerDue = unwoundValue > debtValue + rewardValue ? unwoundValue - debtValue - rewardValue : 0;
     }
 
     /// @dev Makes each balance cover its need where the other token has a surplus: buys the deficit with the surplus

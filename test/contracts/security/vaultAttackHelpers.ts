@@ -13,14 +13,10 @@ export const WAD = 10n ** 18n;
 export const usd6 = (amount: number) => BigInt(Math.round(amount * 1e6));
 export const e18 = (amount: number | string) => ethers.parseUnits(String(amount), 18);
 
-const decimalsCache = new Map<string, number>();
+/** Read every time, never cached: snapshots revert deployments, so one address can hold tokens of different
+ *  decimals from one test to the next. */
 export async function decimalsOf(token: string): Promise<number> {
-  const key = token.toLowerCase();
-  if (!decimalsCache.has(key)) {
-    const erc20 = await ethers.getContractAt("IERC20Metadata", token);
-    decimalsCache.set(key, Number(await erc20.decimals()));
-  }
-  return decimalsCache.get(key)!;
+  return Number(await (await ethers.getContractAt("IERC20Metadata", token)).decimals());
 }
 
 /** USD value (float) of `amount` base units of `token` at the oracle's price. */

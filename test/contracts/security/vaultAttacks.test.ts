@@ -10,7 +10,7 @@ import { loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-networ
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { Contract, ContractTransactionReceipt } from "ethers";
 import { advanceDays, FAR_FUTURE, refreshFeeds, tokenOf, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
-import { moveMarket } from "../vault/market";
+import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 import {
   arbitrageFluxPair,
   deployAttacker,
@@ -418,25 +418,8 @@ describe("Security: attacks on the leveraged vaults", function () {
 
   /** Opens a 3x WETH position on the volatile vault for `who`: `weth` WETH of its own and twice its value in USDC. */
   async function wethPosition(fixture: VaultFixture, who: VaultFixture["alice"], weth: number) {
-    const { volatile } = fixture;
-    const wethIsToken0 = volatile.token0Symbol === "WETH";
-    const wethAmount = e18(weth);
-    const usdc = usd6(weth * 4_000);
-    await volatile.vault.connect(who).open({
-      amount0: wethIsToken0 ? wethAmount : 0n,
-      amount1: wethIsToken0 ? 0n : wethAmount,
-      borrow0: wethIsToken0 ? 0n : usdc,
-      borrow1: wethIsToken0 ? usdc : 0n,
-      minShares: 0n,
-      minLp: 0,
-      deadline: FAR_FUTURE,
-    });
-    return { id: await volatile.vault.lastPositionId(), wethIsToken0 };
-  }
-
-  async function moveWeth(fixture: VaultFixture, wethUsd: number) {
-    if (fixture.volatile.token0Symbol === "WETH") await moveMarket(fixture, fixture.volatile, wethUsd, 1);
-    else await moveMarket(fixture, fixture.volatile, 1, wethUsd);
+    const { wethIsToken0 } = await wethVault(fixture);
+    return { id: await openWeth(fixture, who, weth), wethIsToken0 };
   }
 
   /** The vault's books: its positions' debt shares add up to what the pools say it owes. */

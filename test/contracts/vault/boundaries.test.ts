@@ -4,7 +4,7 @@ import type { Contract } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { FAR_FUTURE, refreshFeeds, vaultStackFixture, type VaultFixture } from "./fixtures";
 import { fund, moveMarket, reservesOf } from "./market";
-import { fairLpPriceWad, liquidationPrices } from "../../../lib/vaultMath";
+import { entryRewardPriceWad, fairLpPriceWad, liquidationPrices, pendingRewardsAsLpUp } from "../../../lib/vaultMath";
 import { faucetInChunks } from "../../../scripts/lib/localFunds";
 
 /**
@@ -267,8 +267,23 @@ describe("LeveragedVault boundaries and rounding", () => {
     const lpPrice = fairLpPriceWad(BigInt(reservesThen[0]), BigInt(reservesThen[1]), BigInt(supplyThen), price0, price1, 6, 6);
     const pending = await vault.pendingRewards({ blockTag: receipt!.blockNumber });
     expect(pending).to.be.greaterThan(0n);
-    const rewardPrice = await farming.oracle.priceOf(await fixture.tokens.FLUX.getAddress());
-    const pendingLpUp = ceilDiv(valueUp(pending, rewardPrice, 18) * WAD, lpPrice);
+    // Pending rewards are priced as the vault prices them for an entrant: the higher of the oracle and the
+    // reward pair's spot, capped at the oracle plus the harvest slippage bound.
+    const flux = await fixture.tokens.FLUX.getAddress();
+    const rewardPair = await ethers.getContractAt("IUniswapV2Pair", await vault.rewardPair());
+    const rewardIsToken0 = (await rewardPair.token0()).toLowerCase() === flux.toLowerCase();
+    const [rewardReserve0, rewardReserve1] = await rewardPair.getReserves(previous);
+    const other = rewardIsToken0 ? await rewardPair.token1() : await rewardPair.token0();
+    const rewardPrice = entryRewardPriceWad({
+      oraclePriceWad: await farming.oracle.priceOf(flux),
+      reserveReward: rewardIsToken0 ? rewardReserve0 : rewardReserve1,
+      reserveOther: rewardIsToken0 ? rewardReserve1 : rewardReserve0,
+      rewardDecimals: 18,
+      otherPriceWad: await farming.oracle.priceOf(other),
+      otherDecimals: 6,
+      harvestSlippageBps: BigInt((await vault.riskParameters()).harvestSlippageBps),
+    });
+    const pendingLpUp = pendingRewardsAsLpUp(pending, rewardPrice, 18, lpPrice);
     const denominator = lpBefore + pendingLpUp;
     const lp = BigInt(increased.lpAdded);
     expect((lp * sharesBefore) % denominator).to.not.equal(0n); // so rounding up would differ

@@ -2,31 +2,13 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
-import { FAR_FUTURE, tokenOf, vaultStackFixture, type VaultFixture } from "./fixtures";
-import { moveMarket } from "./market";
+import { tokenOf, vaultStackFixture, type VaultFixture } from "./fixtures";
+import { moveWeth, openWeth, wethVault } from "./ordersHelpers";
 
 /** Alice opens 3x on WETH-USDC: `weth` WETH ($2,000 each) of her own, twice its value in USDC borrowed. */
 async function threeTimesWethPosition(fixture: VaultFixture, weth = 1) {
-  const { volatile, alice } = fixture;
-  const wethIsToken0 = volatile.token0Symbol === "WETH";
-  const wethAmount = ethers.parseUnits(String(weth), 18);
-  const usdc = BigInt(Math.round(weth * 4_000)) * 10n ** 6n;
-  await volatile.vault.connect(alice).open({
-    amount0: wethIsToken0 ? wethAmount : 0n,
-    amount1: wethIsToken0 ? 0n : wethAmount,
-    borrow0: wethIsToken0 ? 0n : usdc,
-    borrow1: wethIsToken0 ? usdc : 0n,
-    minShares: 0n,
-    minLp: 0,
-    deadline: FAR_FUTURE,
-  });
-  const usdcPool = await ethers.getContractAt("LendingPool", wethIsToken0 ? await volatile.vault.pool1() : await volatile.vault.pool0());
-  return { id: await volatile.vault.lastPositionId(), wethIsToken0, usdcPool };
-}
-
-async function moveWeth(fixture: VaultFixture, wethUsd: number, wethIsToken0: boolean) {
-  if (wethIsToken0) await moveMarket(fixture, fixture.volatile, wethUsd, 1);
-  else await moveMarket(fixture, fixture.volatile, 1, wethUsd);
+  const { wethIsToken0, usdcPool } = await wethVault(fixture);
+  return { id: await openWeth(fixture, fixture.alice, weth), wethIsToken0, usdcPool };
 }
 
 /** The PositionLiquidated event's outcome. */
@@ -68,7 +50,7 @@ describe("LeveragedVault liquidation", () => {
     const { volatile, alice, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
     // 80% kill factor: value 6000 * sqrt(p / 2000) against 4000 of debt crosses it below about $1,389.
-    await moveWeth(fixture, 1_350, wethIsToken0);
+    await moveWeth(fixture, 1_350);
     const before = await volatile.vault.positionView(id);
     expect(before.liquidatable).to.equal(true);
     expect(Number(before.debtRatioBps)).to.be.within(8_000, 8_300);
@@ -116,7 +98,7 @@ describe("LeveragedVault liquidation", () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, liquidator, alice } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture, 0.05);
-    await moveWeth(fixture, 1_350, wethIsToken0);
+    await moveWeth(fixture, 1_350);
     const before = await volatile.vault.positionView(id);
     expect(Number(before.valueWad) / 1e18).to.be.lessThan(500);
     expect(before.liquidatable).to.equal(true);
@@ -156,7 +138,7 @@ describe("LeveragedVault liquidation", () => {
     const { volatile, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
     // A crash nobody liquidated in time: at $500 the position is worth about $3,000 against $4,000 of debt.
-    await moveWeth(fixture, 500, wethIsToken0);
+    await moveWeth(fixture, 500);
     const view = await volatile.vault.positionView(id);
     expect(view.valueWad).to.be.lessThan(view.debtValueWad);
     const usdc = fixture.tokens.USDC;
@@ -198,7 +180,7 @@ describe("LeveragedVault liquidation", () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, liquidator } = fixture;
     const { id, wethIsToken0, usdcPool } = await threeTimesWethPosition(fixture);
-    await moveWeth(fixture, 1_350, wethIsToken0);
+    await moveWeth(fixture, 1_350);
     const before = await volatile.vault.positionView(id);
     const usdc = fixture.tokens.USDC;
     await usdc.connect(liquidator).faucet(10_000n * 10n ** 6n);

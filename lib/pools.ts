@@ -36,15 +36,19 @@ export interface LocalTokenSpec {
   seedDepositWholeTokens: number;
   /** Whole tokens the deployer puts into the insurance reserve, which absorbs bad debt before lenders do. */
   seedReserveWholeTokens: number;
-  /** What the reserve pays whoever liquidates an underwater position, per write-off (whole tokens). */
+  /**
+   * What the reserve pays whoever liquidates an underwater position, per write-off (whole tokens). 50 USD: the crash
+   * replay's underwater liquidations cost 300-500k gas, about $20-30 at 30 gwei on a mainnet-like chain, so the earlier
+   * $10 left clearing bad debt a loss for the keeper. Capped per write-off, so the reserve's exposure is bounded.
+   */
   liquidationIncentiveWholeTokens: number;
 }
 
 export const LOCAL_TOKENS: LocalTokenSpec[] = [
-  { symbol: "USDC", name: "USD Coin (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 10 },
-  { symbol: "USDT", name: "Tether USD (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 10 },
+  { symbol: "USDC", name: "USD Coin (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 50 },
+  { symbol: "USDT", name: "Tether USD (Flux local)", decimals: 6, faucetWholeTokens: 100_000, rateModel: STABLECOIN_RATE_MODEL, seedDepositWholeTokens: 2_000_000, seedReserveWholeTokens: 20_000, liquidationIncentiveWholeTokens: 50 },
   // WETH is the real WETH9 from @uniswap/v2-periphery; it has no faucet, you wrap ETH.
-  { symbol: "WETH", name: "Wrapped Ether", decimals: 18, faucetWholeTokens: 0, rateModel: VOLATILE_RATE_MODEL, seedDepositWholeTokens: 1_000, seedReserveWholeTokens: 10, liquidationIncentiveWholeTokens: 0.005 },
+  { symbol: "WETH", name: "Wrapped Ether", decimals: 18, faucetWholeTokens: 0, rateModel: VOLATILE_RATE_MODEL, seedDepositWholeTokens: 1_000, seedReserveWholeTokens: 10, liquidationIncentiveWholeTokens: 0.025 },
 ];
 
 export function fTokenName(symbol: string): { name: string; symbol: string } {

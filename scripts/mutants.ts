@@ -104,12 +104,13 @@ function prepareCopy(root: string): string {
 
 function testCommand(mutation: Mutation): [string, string[]] {
   const solidity = mutation.file.endsWith(".sol");
-  if (solidity && process.env.MUTANTS_FULL) return ["npx", ["hardhat", "test"]];
-  if (solidity) return ["npx", ["hardhat", "test", ...expand(mutation.tests)]];
+  // --bail: the first failing test kills the mutant; only survivors pay for the whole run.
+  if (solidity && process.env.MUTANTS_FULL) return ["npx", ["hardhat", "test", "--bail"]];
+  if (solidity) return ["npx", ["hardhat", "test", "--bail", ...expand(mutation.tests)]];
   const hardhat = mutation.tests.filter((test) => test.startsWith("test/contracts"));
   const unit = mutation.tests.filter((test) => !test.startsWith("test/contracts"));
   // A TypeScript mutation is killed by either runner: vitest first (seconds), then the Hardhat tests named.
-  return ["bash", ["-c", [`npx vitest run ${unit.join(" ")}`, ...(hardhat.length ? [`npx hardhat test ${expand(hardhat).join(" ")}`] : [])].join(" && ")]];
+  return ["bash", ["-c", [`npx vitest run ${unit.join(" ")}`, ...(hardhat.length ? [`npx hardhat test --bail ${expand(hardhat).join(" ")}`] : [])].join(" && ")]];
 }
 
 /** Folders become their *.test.ts files (Hardhat's `test` task takes files). */

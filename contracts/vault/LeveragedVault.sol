@@ -103,10 +103,13 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
         amount = $.claimable[token][msg.sender];
         if (amount == 0) revert NothingToClaim(token);
         $.claimable[token][msg.sender] = 0;
-        $.claimableTotal[token] -= amount;
         emit Claimed(msg.sender, token, to, amount);
-        // Rewards kept for owners may still sit in the farm.
-        if (token == address(rewardToken) && rewardToken.balanceOf(address(this)) < amount) _claimFarmRewards();
+        if (token == address(rewardToken)) {
+            // Only the reward token's total is kept (see _credit).
+            $.claimableTotal[token] -= amount;
+            // Rewards kept for owners may still sit in the farm.
+            if (rewardToken.balanceOf(address(this)) < amount) _claimFarmRewards();
+        }
         IERC20(token).safeTransfer(to, amount);
     }
 
@@ -210,7 +213,8 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
     function previewHarvest() external view returns (HarvestPlan memory) {
         _requireNotEntered();
         if (_storage().totalLpShares == 0) return HarvestPlan(0, 0, 0, 0);
-        return _harvestPlan(oracle.priceOf(address(token0)), oracle.priceOf(address(token1)), _pendingFarmRewards());
+        (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
+        return _harvestPlan(oracle.priceOf(address(token0)), oracle.priceOf(address(token1)), _pendingFarmRewards(), reserve0, reserve1);
     }
 
     /// @inheritdoc ILeveragedVault

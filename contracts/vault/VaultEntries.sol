@@ -45,15 +45,18 @@ abstract contract VaultEntries is VaultState {
     function _increase(uint256 positionId, Position storage position, OpenParams calldata params) private {
         if (params.amount0 == 0 && params.amount1 == 0 && params.borrow0 == 0 && params.borrow1 == 0) revert ZeroAmount();
         VaultStorage storage $ = _storage();
-        (uint256 price0, uint256 price1) = _checkedPrices();
-        uint256 lpPrice = _lpPriceWad(price0, price1);
+        (uint256 price0, uint256 price1, uint256 reserve0, uint256 reserve1) = _checkedPrices();
+        uint256 lpPrice = _lpPriceAt(reserve0, reserve1, price0, price1);
+        // Carries the prices and the pools' borrow indexes (read once) to both health checks.
+        Settlement memory s;
+        (s.price0, s.price1) = (price0, price1);
 
         // Leverage asked for, at oracle prices, before any swap: (position + supplied + borrowed) / (equity + supplied).
         if (params.borrow0 != 0 || params.borrow1 != 0) {
             uint256 currentValue;
             uint256 currentEquity;
             if (position.lpShares != 0) {
-                PositionView memory current = _positionViewAt(positionId, position, price0, price1, lpPrice);
+                PositionView memory current = _positionViewAt(positionId, position, price0, price1, lpPrice, s, false);
                 (currentValue, currentEquity) = (current.valueWad, current.equityWad);
             }
             uint256 supplied = PositionMath.value(params.amount0, price0, _decimals0) + PositionMath.value(params.amount1, price1, _decimals1);
@@ -89,7 +92,7 @@ abstract contract VaultEntries is VaultState {
         position.lpShares = positionShares.toUint96();
 
         // Valued after the zap: its swap fee raised the pair's invariant, and so the LP's fair price.
-        PositionView memory after_ = _positionView(positionId, position, price0, price1);
+        PositionView memory after_ = _health(positionId, position, s);
         if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);
         emit PositionIncreased(positionId, params.amount0, params.amount1, params.borrow0, params.borrow1, lp, shares, positionShares);
     }

@@ -165,7 +165,7 @@ abstract contract VaultExits is VaultState {
         if (order.triggerDebtRatioBps == 0) revert NoOrder(positionId);
         Settlement memory s;
         _loadPrices(s);
-        PositionView memory health = _positionView(positionId, position, s.price0, s.price1);
+        PositionView memory health = _health(positionId, position, s);
         if (health.debtRatioBps < order.triggerDebtRatioBps) {
             revert DeleverageNotTriggered(positionId, health.debtRatioBps, order.triggerDebtRatioBps);
         }
@@ -265,11 +265,11 @@ abstract contract VaultExits is VaultState {
         uint256 debtShares0 = _partRoundedUp(position.debtShares0, fractionBps);
         uint256 debtShares1 = _partRoundedUp(position.debtShares1, fractionBps);
         uint256 unwoundValue;
-        if (feeBps > 0) unwoundValue = (_positionView(positionId, position, s.price0, s.price1).valueWad * lpShares) / position.lpShares;
+        if (feeBps > 0) unwoundValue = (_health(positionId, position, s).valueWad * lpShares) / position.lpShares;
 
         (outcome.lpRemoved, s.balance0, s.balance1) = _unwind(positionId, position, lpShares);
-        uint256 owed0 = _owed(pool0, debtShares0);
-        uint256 owed1 = _owed(pool1, debtShares1);
+        uint256 owed0 = _owedAt(s, true, debtShares0);
+        uint256 owed1 = _owedAt(s, false, debtShares1);
         _coverDeficits(s, owed0, owed1, slippageBps);
         if (s.balance0 < owed0 || s.balance1 < owed1) revert InsufficientProceeds(positionId, owed0, s.balance0, owed1, s.balance1);
         outcome.repaid0 = _repayShares(position, true, debtShares0);
@@ -293,7 +293,7 @@ abstract contract VaultExits is VaultState {
         if (position.owner == address(0)) revert UnknownPosition(positionId);
         Settlement memory s;
         _loadPrices(s);
-        PositionView memory health = _positionView(positionId, position, s.price0, s.price1);
+        PositionView memory health = _health(positionId, position, s);
         RiskParameters memory risk = $.risk;
         if (!health.liquidatable) revert PositionHealthy(positionId, health.debtRatioBps, risk.killFactorBps);
         DeleveragePlan memory plan = DeleveragePlan({
@@ -312,10 +312,13 @@ abstract contract VaultExits is VaultState {
     ///      its value (shares rounded down, so the plan never repays more than that can pay for). A target of zero
     ///      repays all the debt. When the target needs the whole position (or would leave less than the minimum
     ///      position), the whole position is unwound and all its debt is to be repaid, as far as it goes.
-    function _planDeleverage(uint256 positionId, Position storage position, PositionView memory health, DeleveragePlan memory plan)
-        private
-        view
-        returns (DeleverageAmounts memory amounts)
+    function _planDeleverage(
+        uint256 positionId,
+        Position storage position,
+        PositionView memory health,
+        Settlement memory s,
+        DeleveragePlan memory plan
+    ) private view returns (DeleverageAmounts memory amounts)
     {
         uint256 shares = position.lpShares;
         uint256 haircutBps = plan.rewardBps + plan.swapAllowanceBps;
@@ -333,8 +336,8 @@ abstract contract VaultExits is VaultState {
         } else {
             amounts.debtShares0 = Math.mulDiv(position.debtShares0, repayValue, health.debtValueWad);
             amounts.debtShares1 = Math.mulDiv(position.debtShares1, repayValue, health.debtValueWad);
-            amounts.need0 = _owed(pool0, amounts.debtShares0);
-            amounts.need1 = _owed(pool1, amounts.debtShares1);
+            amounts.need0 = _owedAt(s, true, amounts.debtShares0);
+            amounts.need1 = _owedAt(s, false, amounts.debtShares1);
         }
     }
 
@@ -350,7 +353,7 @@ abstract contract VaultExits is VaultState {
         Settlement memory s,
         DeleveragePlan memory plan
     ) private returns (DeleverageOutcome memory outcome) {
-        DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, plan);
+        DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, s, plan);
         // Unwound whole with too little value for the bounty after the debt, nothing would absorb a swap's loss:
         // the pools would. Such a position is liquidated by repayment, where lenders lose exactly the shortfall.
         if (amounts.whole && health.debtValueWad * BPS > amounts.unwoundValue * (BPS - plan.rewardBps)) {
@@ -361,9 +364,9 @@ abstract contract VaultExits is VaultState {
         _coverDeficits(s, amounts.need0, amounts.need1, plan.slippageBps);
         if (amounts.whole) {
             // Everything is unwound: repay all that the proceeds cover, and write off the rest.
-            (outcome.repaid0, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, s.balance0);
+            (outcome.repaid0, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, s.balance0, s);
             s.balance0 -= outcome.repaid0;
-            (outcome.repaid1, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, s.balance1);
+            (outcome.repaid1, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, s.balance1, s);
             s.balance1 -= outcome.repaid1;
         } else {
             if (s.balance0 < amounts.need0 || s.balance1 < amounts.need1) {
@@ -404,15 +407,15 @@ abstract contract VaultExits is VaultState {
         Settlement memory s,
         DeleveragePlan memory plan
     ) private returns (DeleverageOutcome memory outcome) {
-        DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, plan);
+        DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, s, plan);
         outcome.whole = amounts.whole;
         if (amounts.whole && health.debtValueWad > amounts.unwoundValue) {
             // Underwater: the LP is sold to the caller for its whole value (no bounty out of it). The debt it repays
             // is rounded up, so the part written off (the lenders' loss) never exceeds the shortfall.
             amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
             amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
-            amounts.need0 = _owed(pool0, amounts.debtShares0);
-            amounts.need1 = _owed(pool1, amounts.debtShares1);
+            amounts.need0 = _owedAt(s, true, amounts.debtShares0);
+            amounts.need1 = _owedAt(s, false, amounts.debtShares1);
         } else if (amounts.whole) {
             // Whole but above water (a small position, or one whose remainder would be dust): the caller also pays
             // the owner's equity above the bounty, in the debt tokens in proportion to the debts (rounded up, so
@@ -436,8 +439,8 @@ abstract contract VaultExits is VaultState {
         outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
         outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
         if (amounts.whole) {
-            (, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, 0);
-            (, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, 0);
+            (, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, 0, s);
+            (, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, 0, s);
         }
         outcome.lpRemoved = _removeShares(positionId, position, amounts.lpShares);
         outcome.lpPaid = outcome.lpRemoved;
@@ -546,14 +549,14 @@ abstract contract VaultExits is VaultState {
     /// @dev When the whole position is unwound: repays its remaining debt in one token with `balance` if it covers it,
     ///      else the whole shares `balance` can pay (a leftover below one share's worth stays in the balance), and
     ///      the pool writes off the rest, paying the caller its incentive from what the reserve has left.
-    function _repayOrWriteOff(Position storage position, bool isToken0, uint256 balance)
+    function _repayOrWriteOff(Position storage position, bool isToken0, uint256 balance, Settlement memory s)
         private
         returns (uint256 repaid, uint256 badDebt, uint256 reserveCovered, uint256 incentive)
     {
         ILendingPool pool = isToken0 ? pool0 : pool1;
         uint256 debtShares = isToken0 ? position.debtShares0 : position.debtShares1;
         if (debtShares == 0) return (0, 0, 0, 0);
-        uint256 payable_ = balance == 0 ? 0 : Math.min(debtShares, PoolMath.divWadDown(balance, pool.borrowIndex()));
+        uint256 payable_ = balance == 0 ? 0 : Math.min(debtShares, PoolMath.divWadDown(balance, _borrowIndex(s, isToken0)));
         repaid = _repayShares(position, isToken0, payable_);
         uint256 unpaid = debtShares - payable_;
         if (unpaid > 0) {

@@ -25,8 +25,8 @@ abstract contract VaultHarvest is VaultState {
         // With no position holding shares, compounded LP would belong to nobody: leave the rewards for the next.
         if ($.totalLpShares == 0) return 0;
         _claimFarmRewards();
-        (uint256 price0, uint256 price1) = _checkedPrices();
-        HarvestPlan memory plan = _harvestPlan(price0, price1, 0);
+        (uint256 price0, uint256 price1, uint256 reserve0, uint256 reserve1) = _checkedPrices();
+        HarvestPlan memory plan = _harvestPlan(price0, price1, 0, reserve0, reserve1);
         if (plan.rewardAvailable == 0) return 0;
         if (plan.rewardToSell == 0) {
             // Either the reward pair is below the oracle floor (say so), or there is too little to compound yet.

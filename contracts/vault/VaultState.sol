@@ -74,16 +74,22 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         mapping(uint256 positionId => ProtectionOrders) orders;
         /// Payments the vault could not deliver, kept for their owners to claim.
         mapping(address token => mapping(address account => uint256)) claimable;
+        /// Of `claimable`, kept for the reward token only (see _credit).
         mapping(address token => uint256) claimableTotal;
     }
 
     /// @dev Prices and token balances carried through one close, liquidation or order; prices are read lazily
     ///      (zero until needed), so an exit that needs no swap works with a stale feed.
+    ///      The pools' borrow indexes are read lazily too (zero until needed) and then reused: within one
+    ///      transaction a pool's index is a function of the block alone (its view adds the interest pending since
+    ///      the last accrual, which an accrual in this block then writes), so one read serves every debt valuation.
     struct Settlement {
         uint256 price0;
         uint256 price1;
         uint256 balance0;
         uint256 balance1;
+        uint256 index0;
+        uint256 index1;
     }
 
     // keccak256(abi.encode(uint256(keccak256("flux.storage.LeveragedVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -211,10 +217,11 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
 
     /// @dev Oracle prices of both tokens, after checking the pair's spot price is close to them (for entries and
     ///      the harvest, which add liquidity at the pair's ratio).
-    function _checkedPrices() internal view returns (uint256 price0, uint256 price1) {
+    ///      Also returns the reserves it judged, for a caller that values LP before anything else calls out.
+    function _checkedPrices() internal view returns (uint256 price0, uint256 price1, uint256 reserve0, uint256 reserve1) {
         price0 = oracle.priceOf(address(token0));
         price1 = oracle.priceOf(address(token1));
-        (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
+        (reserve0, reserve1,) = pair.getReserves();
         (uint256 spot, uint256 fair) = _spotAndFairPrices(price0, price1, reserve0, reserve1);
         uint256 gap = spot > fair ? spot - fair : fair - spot;
         uint256 maxDeviation = _storage().risk.maxPriceDeviationBps;
@@ -239,22 +246,39 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
 
     function _lpPriceWad(uint256 price0, uint256 price1) internal view returns (uint256) {
         (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
+        return _lpPriceAt(reserve0, reserve1, price0, price1);
+    }
+
+    /// @dev The fair LP price on reserves just read from the pair.
+    function _lpPriceAt(uint256 reserve0, uint256 reserve1, uint256 price0, uint256 price1) internal view returns (uint256) {
         return LiquidityMath.fairLpPriceWad(reserve0, reserve1, pair.totalSupply(), price0, price1, _decimals0, _decimals1);
     }
 
+    /// @dev The full view, pending rewards included (for the external views).
     function _positionView(uint256 positionId, Position storage position, uint256 price0, uint256 price1)
         internal
         view
         returns (PositionView memory)
     {
-        return _positionViewAt(positionId, position, price0, price1, _lpPriceWad(price0, price1));
+        Settlement memory s;
+        return _positionViewAt(positionId, position, price0, price1, _lpPriceWad(price0, price1), s, true);
     }
 
-    function _positionViewAt(uint256 positionId, Position storage position, uint256 price0, uint256 price1, uint256 lpPrice)
-        internal
-        view
-        returns (PositionView memory result)
-    {
+    /// @dev The view an operation judges a position's health by: the same valuation and debts, without the pending
+    ///      rewards (`pendingReward` stays zero; no check reads it), on the indexes `s` carries or loads.
+    function _health(uint256 positionId, Position storage position, Settlement memory s) internal view returns (PositionView memory) {
+        return _positionViewAt(positionId, position, s.price0, s.price1, _lpPriceWad(s.price0, s.price1), s, false);
+    }
+
+    function _positionViewAt(
+        uint256 positionId,
+        Position storage position,
+        uint256 price0,
+        uint256 price1,
+        uint256 lpPrice,
+        Settlement memory s,
+        bool withReward
+    ) internal view returns (PositionView memory result) {
         VaultStorage storage $ = _storage();
         result.positionId = positionId;
         result.owner = position.owner;
@@ -262,21 +286,31 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         uint256 totalShares = $.totalLpShares;
         if (totalShares != 0 && result.lpShares != 0) {
             result.lpAmount = Math.mulDiv(result.lpShares, $.totalLp, totalShares);
-            result.pendingReward = Math.mulDiv(result.lpShares, _pendingRewards(), totalShares);
+            if (withReward) result.pendingReward = Math.mulDiv(result.lpShares, _pendingRewards(), totalShares);
         }
         // Value rounds down and debt rounds up: a position never looks healthier than it is.
         result.valueWad = Math.mulDiv(result.lpAmount, lpPrice, WAD);
-        result.debt0 = _owed(pool0, position.debtShares0);
-        result.debt1 = _owed(pool1, position.debtShares1);
+        result.debt0 = _owedAt(s, true, position.debtShares0);
+        result.debt1 = _owedAt(s, false, position.debtShares1);
         result.debtValueWad = PositionMath.valueUp(result.debt0, price0, _decimals0) + PositionMath.valueUp(result.debt1, price1, _decimals1);
         result.equityWad = result.valueWad > result.debtValueWad ? result.valueWad - result.debtValueWad : 0;
         result.debtRatioBps = PositionMath.debtRatioBps(result.debtValueWad, result.valueWad);
         result.liquidatable = result.debtValueWad * BPS > result.valueWad * $.risk.killFactorBps;
     }
 
-    /// @dev What `debtShares` of `pool` are worth now, rounded up.
-    function _owed(ILendingPool pool, uint256 debtShares) internal view returns (uint256) {
-        return debtShares == 0 ? 0 : PoolMath.mulWadUp(debtShares, pool.borrowIndex());
+    /// @dev What `debtShares` of the token's pool are worth now, rounded up, at the borrow index `s` carries for
+    ///      that pool (read once, on first need).
+    function _owedAt(Settlement memory s, bool isToken0, uint256 debtShares) internal view returns (uint256) {
+        return debtShares == 0 ? 0 : PoolMath.mulWadUp(debtShares, _borrowIndex(s, isToken0));
+    }
+
+    function _borrowIndex(Settlement memory s, bool isToken0) internal view returns (uint256) {
+        if (isToken0) {
+            if (s.index0 == 0) s.index0 = pool0.borrowIndex();
+            return s.index0;
+        }
+        if (s.index1 == 0) s.index1 = pool1.borrowIndex();
+        return s.index1;
     }
 
     function _partRoundedUp(uint256 amount, uint256 fractionBps) internal pure returns (uint256) {
@@ -309,12 +343,14 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         }
     }
 
-    /// @dev Keeps `amount` of `token`, held by the vault, for `account` to claim.
+    /// @dev Keeps `amount` of `token`, held by the vault, for `account` to claim. Only the reward token's total is
+    ///      kept: it is the one token whose balance the vault reads (as rewards, less what is kept for owners); the
+    ///      pair's tokens are only ever moved in amounts the vault computes, so their total has no reader.
     function _credit(address account, IERC20 token, uint256 amount) internal {
         if (amount == 0) return;
         VaultStorage storage $ = _storage();
         $.claimable[address(token)][account] += amount;
-        $.claimableTotal[address(token)] += amount;
+        if (token == rewardToken) $.claimableTotal[address(token)] += amount;
     }
 
 
@@ -350,8 +386,13 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
 
 
     /// @dev What a harvest sells now. `farmPending` is added to the vault's balance when the rewards are not yet
-    ///      claimed (the view); the harvest itself claims first and passes zero.
-    function _harvestPlan(uint256 price0, uint256 price1, uint256 farmPending) internal view returns (HarvestPlan memory plan) {
+    ///      claimed (the view); the harvest itself claims first and passes zero. `pairReserve0` and `pairReserve1`
+    ///      are the vault pair's reserves as just read (nothing but views runs between that read and this plan).
+    function _harvestPlan(uint256 price0, uint256 price1, uint256 farmPending, uint256 pairReserve0, uint256 pairReserve1)
+        internal
+        view
+        returns (HarvestPlan memory plan)
+    {
         VaultStorage storage $ = _storage();
         plan.rewardAvailable = rewardToken.balanceOf(address(this)) + farmPending - $.claimableTotal[address(rewardToken)];
         if (plan.rewardAvailable == 0) return plan;
@@ -365,7 +406,6 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         );
         uint256 out = LiquidityMath.getAmountOut(sell, reserveIn, reserveOut);
         // The zap then swaps about half of `out` in the vault's pair: keep that swap within the same size cap.
-        (uint112 pairReserve0, uint112 pairReserve1,) = pair.getReserves();
         uint256 zapCap = ((_rewardBuysToken0 ? pairReserve0 : pairReserve1) * 2 * $.risk.harvestMaxSaleBps) / BPS;
         if (out > zapCap) {
             sell = Math.mulDiv(sell, zapCap, out);
@@ -374,7 +414,7 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         // Rewards so few that the zap would mint almost no LP wait for more: the zap mints about out x supply /
         // (2 reserve) LP, and below 500 wei of it the swap's rounding on an unbalanced pair can leave the smaller side
         // worth zero LP, which Uniswap refuses.
-        if (out * pair.totalSupply() < 1_000 * uint256(_rewardBuysToken0 ? pairReserve0 : pairReserve1)) return plan;
+        if (out * pair.totalSupply() < 1_000 * (_rewardBuysToken0 ? pairReserve0 : pairReserve1)) return plan;
         (rateNum, rateDen) = _harvestFloorRate(price0, price1, rewardPrice, 0);
         (plan.rewardToSell, plan.amountOut, plan.minAmountOut) = (sell, out, Math.mulDiv(sell, rateNum, rateDen));
     }

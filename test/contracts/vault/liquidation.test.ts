@@ -163,12 +163,13 @@ describe("LeveragedVault liquidation", () => {
     const usdcUsd = Number(await fixture.farming.oracle.priceOf(await usdc.getAddress())) / 1e18;
     expect((Number(badDebt) / 1e6) * usdcUsd).to.be.closeTo(shortfall, 0.01);
     expect(covered).to.equal(badDebt); // the seeded reserve covers it all
-    expect(incentive).to.equal(10n * 10n ** 6n); // the pool's 10 USDC incentive, from the reserve
+    expect(incentive).to.equal(50n * 10n ** 6n); // the pool's 50 USDC incentive, from the reserve
+    expect(incentive).to.equal(await usdcPool.liquidationIncentive());
     expect(await usdcPool.borrowBalance(await volatile.vault.getAddress())).to.equal(0n);
     // The liquidator paid the LP's value at the fair price and got the incentive back: no bounty out of lenders.
     const paid = Number(liquidatorUsdc - (await usdc.balanceOf(liquidator.address))) / 1e6;
     const lpValue = (Number(outcome.lpPaid) * Number(view.valueWad)) / Number(view.lpAmount) / 1e18;
-    expect((paid + 10) * usdcUsd).to.be.closeTo(lpValue, 0.01);
+    expect((paid + Number(incentive) / 1e6) * usdcUsd).to.be.closeTo(lpValue, 0.01);
     // Lenders: not a wei lost (interest of the block aside, which only adds).
     expect(await usdcPool.totalAssets()).to.be.greaterThanOrEqual(lenderAssetsBefore);
     expect(reservesBefore - (await usdcPool.reserves())).to.be.closeTo(badDebt + incentive, 10n ** 4n);

@@ -357,7 +357,8 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     /// @dev Swaps the excess side to the pair's ratio, adds the liquidity and stakes it; returns the LP minted.
     ///      What cannot be matched (a few wei of rounding) stays in the pair, shared by its liquidity providers.
     function _zapAndStake(uint256 amount0, uint256 amount1) internal returns (uint256 lp) {
-        (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
+        (uint112 reserve0_, uint112 reserve1_,) = pair.getReserves();
+        (uint256 reserve0, uint256 reserve1) = (reserve0_, reserve1_);
         (uint256 swapAmount, bool swapZeroForOne) = LiquidityMath.optimalSwapAmount(amount0, amount1, reserve0, reserve1);
         // A swap of dust that buys nothing (out rounds to 0) would make the pair revert: skip it, and the dust is
         // added with the rest, unmatched.
@@ -368,6 +369,7 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
                     token0.safeTransfer(address(pair), swapAmount);
                     pair.swap(0, out, address(this), "");
                     (amount0, amount1) = (amount0 - swapAmount, amount1 + out);
+                    (reserve0, reserve1) = (reserve0 + swapAmount, reserve1 - out);
                 }
             } else {
                 uint256 out = LiquidityMath.getAmountOut(swapAmount, reserve1, reserve0);
@@ -375,9 +377,15 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
                     token1.safeTransfer(address(pair), swapAmount);
                     pair.swap(out, 0, address(this), "");
                     (amount0, amount1) = (amount0 + out, amount1 - swapAmount);
+                    (reserve0, reserve1) = (reserve0 - out, reserve1 + swapAmount);
                 }
             }
         }
+        // What the pair will mint, rounded down as it rounds (a protocol fee minted first only raises it): when that
+        // is zero the pair would revert, so the amounts stay in the vault and the caller sees zero LP (an entry then
+        // refuses by name, a harvest compounds nothing this time).
+        uint256 supply = pair.totalSupply();
+        if (supply != 0 && Math.min(Math.mulDiv(amount0, supply, reserve0), Math.mulDiv(amount1, supply, reserve1)) == 0) return 0;
         if (amount0 > 0) token0.safeTransfer(address(pair), amount0);
         if (amount1 > 0) token1.safeTransfer(address(pair), amount1);
         lp = pair.mint(address(this));

@@ -27,6 +27,9 @@ const GAS = { gasLimit: 12_000_000 };
 
 /** The vault's and its modules' own refusals that a random step may meet (a named custom error, raised with the
  *  vault or one of its modules as the innermost Solidity frame). Anything else fails the run. */
+/** The most a harvest may leave in the vault when its zap would mint no LP: base units of either token. */
+const HARVEST_DUST_UNITS = 1_000n;
+
 export const VAULT_ERRORS = [
   "ZeroAmount", // a repayment too small to clear one debt share
   "ZeroShares", // an entry too small to mint one LP share
@@ -871,12 +874,25 @@ export class Model {
         fail(`a stranger repaid the vault's debt at pool ${op.side} of vault ${op.v}: the pool must refuse (NotBorrower)`);
       }
       case "harvest": {
+        const side = this.sides[op.v];
+        const vaultAddress = await side.vault.getAddress();
+        const balances = () => Promise.all(side.symbols.map((symbol) => (fx.tokens as any)[symbol].balanceOf(vaultAddress) as Promise<bigint>));
+        const before = await balances();
         try {
-          await this.send(this.sides[op.v].vault.connect(fx.carol).harvest(0n, GAS));
+          await this.send(side.vault.connect(fx.carol).harvest(0n, GAS));
         } catch (error) {
           return allowedRefusal(error);
         }
-        return "ok";
+        // A harvest whose zap would mint zero LP (the pair refuses that) keeps its sale's dust in the vault rather
+        // than reverting; only dust may stay, and it is counted with what the vault holds beyond its claims.
+        const after = await balances();
+        for (const [i, symbol] of side.symbols.entries()) {
+          const kept = after[i] - before[i];
+          if (kept === 0n) continue;
+          if (kept < 0n || kept > HARVEST_DUST_UNITS) throw new Error(`harvest of vault ${op.v} kept ${kept} ${symbol} (more than dust, or took some)`);
+          this.donatedToVault[op.v][symbol] = (this.donatedToVault[op.v][symbol] ?? 0n) + kept;
+        }
+        return after.some((balance, i) => balance !== before[i]) ? "dust" : "ok";
       }
       case "wait": {
         await time.increase(op.hours * 3_600);

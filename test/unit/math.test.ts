@@ -93,4 +93,10 @@ describe("APR and APY", () => {
     expect(ratePerSecondToApy(fivePercentPerSecond)).toBeCloseTo(Math.exp(0.05) - 1, 8);
     expect(aprToApy(0)).toBe(0);
   });
+
+  it("compounds over the periods it is given, not always daily", () => {
+    expect(aprToApy(0.12, 12)).toBeCloseTo(Math.pow(1.01, 12) - 1, 12); // monthly: 12.6825%
+    expect(aprToApy(0.12, 1)).toBeCloseTo(0.12, 12); // once a year is the APR itself
+    expect(aprToApy(0.12, 12)).toBeLessThan(aprToApy(0.12, 365));
+  });
 });

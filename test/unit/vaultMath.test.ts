@@ -284,6 +284,16 @@ describe("liquidation prices", () => {
   const ratioAt = (debt0: number, debt1: number, price: number) =>
     (debt0 * price + debt1 * position.price1) / (30_000 * Math.sqrt(price / position.price0));
 
+  it("prices token-1 debt at token 1's price: with token 1 at $2 the fall is where value x kill factor meets twice the debt", () => {
+    const dearer = { ...position, price1: 2, debt0: 0, debt1: 10_000 };
+    const { below } = liquidationPrices(dearer);
+    expect(below).not.toBeNull();
+    // At `below`, the LP (worth V sqrt(p / price0)) times the kill factor equals 10,000 token 1 at $2.
+    expect(30_000 * Math.sqrt(below! / 2_000) * 0.9).toBeCloseTo(20_000, 6);
+    // A token-1 price of $1 would put the crossing much lower: price1 is not ignored.
+    expect(liquidationPrices({ ...dearer, price1: 1 }).below!).toBeLessThan(below! / 2);
+  });
+
   it("finds only a fall for a position that owes token 1", () => {
     const { below, above } = liquidationPrices({ ...position, debt0: 0, debt1: 20_000 });
     expect(above).toBeNull();

@@ -50,7 +50,6 @@ abstract contract VaultEntries is VaultState {
         // Carries the prices and the pools' borrow indexes (read once) to both health checks.
         Settlement memory s;
         (s.price0, s.price1) = (price0, price1);
-
         // Leverage asked for, at oracle prices, before any swap: (position + supplied + borrowed) / (equity + supplied).
         if (params.borrow0 != 0 || params.borrow1 != 0) {
             uint256 currentValue;
@@ -66,18 +65,15 @@ abstract contract VaultEntries is VaultState {
             uint256 leverage = equity == 0 ? type(uint256).max : ((currentValue + supplied + borrowed) * WAD) / equity;
             if (leverage > $.risk.maxLeverageWad) revert LeverageTooHigh(leverage, $.risk.maxLeverageWad);
         }
-
         // The share price is fixed before anything moves: staked LP plus the rewards waiting to be compounded.
         uint256 totalLp = $.totalLp;
         uint256 totalShares = $.totalLpShares;
         uint256 sharesPerLpNum = totalShares;
         uint256 sharesPerLpDen = totalShares == 0 ? 0 : totalLp + _pendingRewardsAsLpUp(lpPrice, price0, price1);
-
         if (params.amount0 > 0) token0.safeTransferFrom(msg.sender, address(this), params.amount0);
         if (params.amount1 > 0) token1.safeTransferFrom(msg.sender, address(this), params.amount1);
         if (params.borrow0 > 0) position.debtShares0 = (position.debtShares0 + _borrow(pool0, params.borrow0, $.maxDebt0)).toUint128();
         if (params.borrow1 > 0) position.debtShares1 = (position.debtShares1 + _borrow(pool1, params.borrow1, $.maxDebt1)).toUint128();
-
         uint256 lp = _zapAndStake(params.amount0 + params.borrow0, params.amount1 + params.borrow1);
         if (lp < params.minLp) revert InsufficientLiquidityMinted(lp, params.minLp);
         // Shares round down: a new deposit never dilutes the positions already in the vault. The first position
@@ -90,7 +86,6 @@ abstract contract VaultEntries is VaultState {
         uint256 positionShares = position.lpShares + shares;
         if (positionShares < minPositionShares) revert PositionTooSmall(positionShares, minPositionShares);
         position.lpShares = positionShares.toUint96();
-
         // Valued after the zap: its swap fee raised the pair's invariant, and so the LP's fair price.
         PositionView memory after_ = _health(positionId, position, s);
         if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);

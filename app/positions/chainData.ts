@@ -23,14 +23,15 @@ import type { ClosePreviewInput } from "../../lib/closePreview";
 import {
   findOwnedPositions,
   isClosedPosition,
+  positionHealth,
   positionViewFigures,
   readPositionEvents,
   readPricesAt,
   type PositionEvent,
+  type PositionHealth,
   type PositionViewFigures,
   type PricesWad,
 } from "../../lib/positionHistory";
-import { positionRisk, type RiskLevel } from "../../lib/risk";
 import { useChain, useWallet } from "../wallet/WalletProvider";
 
 export interface TokenMeta {
@@ -76,7 +77,7 @@ export interface OwnedPosition {
   openedBlock: number;
   view: PositionViewData;
   closed: boolean;
-  risk: RiskLevel;
+  health: PositionHealth;
 }
 
 // ------------------------------------------------------------------------------------------- vault wiring
@@ -273,7 +274,7 @@ class OwnedPositionsStore {
       const key = `${vault.address}:${id}`;
       const view = views.get(key)!;
       const live = lives.get(vault.address)!;
-      return { key, vault, live, id, openedBlock, view, closed: isClosedPosition(view), risk: positionRisk(view, live.workFactorBps, live.killFactorBps) };
+      return { key, vault, live, id, openedBlock, view, closed: isClosedPosition(view), health: positionHealth(view, live.killFactorBps) };
     });
   }
 }

@@ -438,7 +438,7 @@ export async function readHarvestShares(
       blockNumber: log.blockNumber,
       timestamp: state.timestamp,
       transactionHash: log.transactionHash,
-      rewardAmount: parsed.args.rewardAmount as bigint,
+      rewardAmount: parsed.args.rewardSold as bigint,
       lpAdded,
       positionLp,
       valueWad,

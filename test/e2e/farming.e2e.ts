@@ -167,7 +167,7 @@ describe("a farmer and a lender in the browser", () => {
       await page.getByTestId(chart).waitFor({ timeout: 30_000 });
     }
     await expect.poll(() => page.locator(".recharts-wrapper").count(), { timeout: 30_000 }).toBe(4);
-    const flux = Number(harvested!.args.rewardAmount) / 1e18;
+    const flux = Number(harvested!.args.rewardSold) / 1e18;
     const harvestRows = await page.locator("table").filter({ hasText: "FLUX" }).locator("tbody tr").allInnerTexts();
     expect(harvestRows.some((row) => row.includes(`${flux.toLocaleString("en-US", { maximumFractionDigits: 4, roundingMode: "trunc" } as Intl.NumberFormatOptions)} FLUX`))).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, "position-charts.png"), fullPage: true });

@@ -1,6 +1,6 @@
 import "dotenv/config";
-import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_NODE } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
@@ -18,6 +18,19 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion: solc.version() as string,
   };
+});
+
+/**
+ * `hardhat node` on chain 31337 (npm start's local chain) keeps wall-clock time. By default Hardhat gives every block
+ * a timestamp strictly above the previous one, so each block mined within the same second pushes the chain's clock a
+ * second ahead: the deployment's few hundred transactions, then the market simulator's feed updates and swaps (about
+ * 1.5 blocks a second) and the keeper ran it 11 minutes ahead after 14. Blocks in the same second now share its
+ * timestamp. The in-process network the tests use keeps Hardhat's default (they move time explicitly).
+ */
+task(TASK_NODE, async (args, hre, runSuper) => {
+  const network = hre.config.networks.hardhat;
+  if (network.chainId === 31337) network.allowBlocksWithSameTimestamp = true;
+  return runSuper(args);
 });
 
 /**

@@ -65,11 +65,26 @@ export interface TimelockConfig {
   waitForExecutionSeconds: number;
 }
 
+/** The chain's gas token: not a vault token, but what the keeper pays gas in (ETH, POL, BNB). */
+export interface NativeTokenConfig {
+  symbol: string;
+  /** A Chainlink AggregatorV3 feed quoting the gas token in USD. */
+  feed: string;
+}
+
+/**
+ * The governance checks a non-local deployment may be let off, each with the reason the deployer logs: a rehearsal
+ * with test accounts, a chain without a multisig yet. Explicit and committed, never silent.
+ */
+export const GOVERNANCE_OVERRIDES = ["eoaRoles", "shortDelay", "oneAddressHoldsEveryRole"] as const;
+export type GovernanceOverride = (typeof GOVERNANCE_OVERRIDES)[number];
+
 export interface DeployConfig {
   /** The file the config came from. */
   source: string;
   /** When given, the chain must report this chain id. */
   chainId?: number;
+  nativeToken: NativeTokenConfig;
   /** Who may pause the pools and vaults. */
   guardian: string;
   tokens: Record<string, TokenConfig>;
@@ -79,6 +94,8 @@ export interface DeployConfig {
   pools: Record<string, PoolConfig>;
   vaults: Record<string, VaultConfig>;
   timelock: TimelockConfig;
+  /** Governance checks waived, each with its reason (see GOVERNANCE_OVERRIDES). */
+  governanceOverrides: Partial<Record<GovernanceOverride, string>>;
 }
 
 export const RATE_MODEL_PRESETS: Record<string, KinkedRateParameters> = {
@@ -205,10 +222,21 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
   };
 
   if (!isObject(raw)) throw new DeployConfigError(source, ["the file must hold one JSON object"]);
-  checkKeys(raw, "config", ["chainId", "guardian", "tokens", "dex", "rewards", "pools", "vaults", "timelock"]);
+  checkKeys(raw, "config", ["chainId", "nativeToken", "guardian", "tokens", "dex", "rewards", "pools", "vaults", "timelock", "governanceOverrides"]);
 
   const chainId = raw.chainId === undefined ? undefined : integer(raw.chainId, "chainId", 1, Number.MAX_SAFE_INTEGER);
   const guardian = address(raw.guardian, "guardian");
+
+  // The gas token is named, never assumed: the keeper prices every transaction with it.
+  const rawNative = object(raw.nativeToken, 'nativeToken (the chain\'s gas token, { "symbol": "POL", "feed": its Chainlink USD feed })') ?? {};
+  checkKeys(rawNative, "nativeToken", ["symbol", "feed"]);
+  if (raw.nativeToken !== undefined && (typeof rawNative.symbol !== "string" || !/^[A-Za-z0-9.]{1,16}$/.test(rawNative.symbol))) {
+    problem("nativeToken.symbol", `must be the gas token's symbol (letters, digits and dots, e.g. "POL"), got ${JSON.stringify(rawNative.symbol)}`);
+  }
+  const nativeToken: NativeTokenConfig = {
+    symbol: typeof rawNative.symbol === "string" ? rawNative.symbol : "",
+    feed: raw.nativeToken === undefined ? ZeroAddress : address(rawNative.feed, "nativeToken.feed (the gas token's Chainlink USD feed)"),
+  };
 
   // ---------------------------------------------------------------- tokens
   const tokens: Record<string, TokenConfig> = {};
@@ -422,8 +450,22 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
     problem("timelock.executors", "must name at least one executor (the zero address lets anyone execute)");
   }
 
+  // ---------------------------------------------------------------- governance overrides
+  const governanceOverrides: Partial<Record<GovernanceOverride, string>> = {};
+  if (raw.governanceOverrides !== undefined) {
+    const rawOverrides = object(raw.governanceOverrides, "governanceOverrides") ?? {};
+    checkKeys(rawOverrides, "governanceOverrides", [...GOVERNANCE_OVERRIDES]);
+    for (const key of GOVERNANCE_OVERRIDES) {
+      const reason = rawOverrides[key];
+      if (reason === undefined) continue;
+      if (typeof reason !== "string" || reason.trim().length < 10) {
+        problem(`governanceOverrides.${key}`, "must give the reason for the override in words (at least 10 characters); the deploy logs it");
+      } else governanceOverrides[key] = reason.trim();
+    }
+  }
+
   if (problems.length > 0) throw new DeployConfigError(source, problems);
-  return { source, chainId, guardian, tokens, dex, rewards, pools, vaults, timelock };
+  return { source, chainId, nativeToken, guardian, tokens, dex, rewards, pools, vaults, timelock, governanceOverrides };
 }
 
 /** An amount in a token's base units; "unlimited" becomes `unlimited`. */

@@ -30,6 +30,14 @@ export interface DeployedVaultRecord {
   token1: string;
 }
 
+/** The chain's gas token, which nothing in the protocol holds but the keeper pays every transaction in. */
+export interface NativeToken {
+  /** As the chain names it: "ETH", "POL", "BNB". */
+  symbol: string;
+  /** A Chainlink AggregatorV3 feed quoting it in USD (on many chains not any vault token's feed). */
+  feed: string;
+}
+
 export interface Deployment {
   network: string;
   chainId: number;
@@ -38,6 +46,8 @@ export interface Deployment {
   deployer: string;
   owner: string;
   guardian: string;
+  /** What gas is paid in and its USD feed; the keeper refuses to start without it rather than guess. */
+  nativeToken?: NativeToken;
   tokens: Record<string, DeployedContract & { decimals: number }>;
   pools: Record<string, DeployedPool>;
   /** The farming side; absent from a pools-only deployment. */
@@ -73,4 +83,31 @@ export function writeDeployment(deployment: Deployment, directory = DEPLOYMENTS_
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(deployment, null, 2) + "\n");
   return file;
+}
+
+/**
+ * Every address the deployment file names that someone reading the protocol calls: its tokens, pools and rate
+ * models, and on the farming side the reward token, oracle, feeds, DEX factory and router, reward pair, lens and each
+ * vault with its pair and farm. Lower-case, so a caller compares `address.toLowerCase()`. Implementations are left
+ * out: everyone calls the proxies.
+ */
+export function deploymentAddresses(deployment: Deployment): Set<string> {
+  const addresses: string[] = [
+    ...Object.values(deployment.tokens).map((token) => token.address),
+    ...Object.values(deployment.pools).flatMap((pool) => [pool.asset, pool.pool.address, pool.interestRateModel.address]),
+  ];
+  const farming = deployment.farming;
+  if (farming) {
+    addresses.push(
+      farming.flux.address,
+      farming.oracle.address,
+      ...Object.values(farming.feeds),
+      farming.uniswapFactory,
+      farming.uniswapRouter,
+      farming.rewardPair,
+      farming.lens.address,
+      ...Object.values(farming.vaults).flatMap((vault) => [vault.vault.address, vault.pair, vault.farm]),
+    );
+  }
+  return new Set(addresses.filter((address) => typeof address === "string").map((address) => address.toLowerCase()));
 }

@@ -14,7 +14,9 @@
  * The decision functions are pure and exported for tests; `scripts/keeper.ts` is the command line around `Keeper`.
  */
 import { Contract, NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
-import type { Deployment } from "./deployments";
+import type { Deployment, NativeToken } from "./deployments";
+import { readFeed } from "./priceFeeds";
+import { GAS_LIMIT_HEADROOM_PERCENT, withGasHeadroom } from "./transactionPolicy";
 import {
   LeveragedVault__factory,
   PriceOracle__factory,
@@ -325,8 +327,6 @@ export interface KeeperOptions {
   gasLimitHeadroomPercent: number;
   /** Blocks per eth_getLogs request when looking for the last `Harvested` event (providers cap the range). */
   logBlockRange: number;
-  /** The deployment token whose oracle price converts gas into USD: the chain's wrapped gas token. */
-  gasTokenSymbol: string;
   /** Retries of every read; sends are never retried as such (see `sendAndConfirm`). */
   retry: RetryOptions;
   /** Attempts at a send whose transaction certainly never reached the node, each after a fresh simulation. */
@@ -345,9 +345,8 @@ export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = {
   harvestToleranceBps: 50,
   scanPageSize: 300,
   scanConcurrency: 4,
-  gasLimitHeadroomPercent: 20,
+  gasLimitHeadroomPercent: GAS_LIMIT_HEADROOM_PERCENT,
   logBlockRange: 10_000,
-  gasTokenSymbol: "WETH",
   retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000 },
   sendAttempts: 3,
   receiptTimeoutMs: 120_000,
@@ -409,6 +408,23 @@ interface VaultHarvestState {
   logsScannedThroughBlock: number;
 }
 
+/**
+ * The chain's gas token from the deployment file. Never assumed: the gas token's price turns every gas estimate into
+ * USD, and guessing it (WETH on Polygon, where gas is POL) would misjudge every harvest by orders of magnitude.
+ */
+export function gasTokenOf(deployment: Deployment): NativeToken {
+  const native = deployment.nativeToken;
+  if (!native || typeof native.symbol !== "string" || native.symbol === "" || !/^0x[0-9a-fA-F]{40}$/.test(String(native.feed))) {
+    throw new Error(
+      `The deployment file for "${deployment.network}" has no nativeToken setting (the chain's gas token and its USD feed, ` +
+        `e.g. "nativeToken": { "symbol": "POL", "feed": "0x..." }), so the keeper cannot price gas: add nativeToken to ` +
+        `config/networks/${deployment.network}.json and run the deploy again, which records it (a local deployment ` +
+        `records it itself: redeploy with npm start)`,
+    );
+  }
+  return native;
+}
+
 export class Keeper {
   readonly options: KeeperOptions;
   private readonly provider: Provider;
@@ -416,6 +432,8 @@ export class Keeper {
   private readonly oracle: PriceOracle;
   private readonly lens: VaultLens;
   private readonly vaultNames: string[];
+  /** What gas is paid in, and the feed that prices it in USD. */
+  private readonly nativeToken: NativeToken;
   private readonly harvestStates = new Map<string, VaultHarvestState>();
   /** Oracle prices of the vaults' tokens at the previous pass, to see how fast the market moves. */
   private lastPrices = new Map<string, bigint>();
@@ -448,9 +466,7 @@ export class Keeper {
     this.oracle = PriceOracle__factory.connect(deployment.farming.oracle.address, this.provider);
     this.lens = VaultLens__factory.connect(deployment.farming.lens.address, this.provider);
     this.vaultNames = Object.keys(deployment.farming.vaults);
-    if (!deployment.tokens[this.options.gasTokenSymbol]) {
-      throw new Error(`The deployment has no ${this.options.gasTokenSymbol} token to price gas with`);
-    }
+    this.nativeToken = gasTokenOf(deployment);
   }
 
   /** JSON-RPC requests made since the keeper started. */
@@ -798,7 +814,7 @@ export class Keeper {
     // The NonceManager reads the nonce once per pass (one request) and counts up locally after that.
     const nonce = this.nonceRead ? await this.nonceManager.getNonce("pending") : await this.rpc(() => this.nonceManager.getNonce("pending"));
     this.nonceRead = true;
-    const gasLimit = (gasEstimate * BigInt(100 + this.options.gasLimitHeadroomPercent)) / 100n;
+    const gasLimit = withGasHeadroom(gasEstimate, this.options.gasLimitHeadroomPercent);
     let response: ContractTransactionResponse;
     try {
       this.rpcCallCount += 1;
@@ -953,8 +969,8 @@ export class Keeper {
       const feeData = await this.rpc(() => this.provider.getFeeData());
       const gasPriceWei = feeData.gasPrice ?? feeData.maxFeePerGas;
       if (gasPriceWei === null) throw new Error("The node reports no gas price");
-      const gasTokenPriceWad = await this.oraclePrice(this.options.gasTokenSymbol);
-      if (gasTokenPriceWad === null) throw new Error(`The oracle gives no price for ${this.options.gasTokenSymbol}, the gas token`);
+      // The gas token's own feed, not a vault token's oracle price: on Polygon gas is POL, not WETH.
+      const { priceWad: gasTokenPriceWad } = await this.rpc(() => readFeed(this.provider, this.nativeToken.feed));
       return { gasPriceWei, gasTokenPriceWad };
     })();
     // A failed read is not cached: the next decision tries again.

@@ -55,7 +55,7 @@ export function checkWithdrawal(text: string, limits: WithdrawalLimits): AmountC
   const checked = checkAmount(text, {
     symbol: limits.symbol,
     decimals: limits.decimals,
-    ceiling: { amount: limits.suppliedAssets, reason: "More than you have supplied" },
+    ceiling: { amount: limits.suppliedAssets, refusal: (shownSupplied) => `More than you have supplied (${shownSupplied}).` },
   });
   if (checked.error !== null) return checked;
   if (checked.amount > limits.cash) {

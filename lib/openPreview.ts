@@ -7,11 +7,19 @@
  * and reserves move before a transaction is mined, which the slippage tolerance (minLp) covers. Every rounding goes
  * against the farmer: borrow amounts down, debts up, value down.
  */
-import { farmRewardApr, tradingFeeApr, type FarmRewardInput } from "./farmYield";
+import {
+  farmRewardApr,
+  leveredNetYield,
+  lpYieldApr,
+  tradingFeeYield,
+  type CheckedRate,
+  type FarmRewardApr,
+  type FarmRewardInput,
+  type MeasuredYield,
+  type SwapVolume,
+} from "./farmYield";
 import { BPS, divWadUp, mulWadUp, WAD } from "./math";
 import {
-  aprAtLeverage,
-  apyAtLeverage,
   debtRatioBps,
   fairLpPriceWad,
   leverageWad,
@@ -313,69 +321,73 @@ export function previewOpen(request: OpenRequest, market: OpenMarket, risk: Open
 export interface OpenYieldInputs {
   /** The farm's state as farmRewardApr reads it; stakedLp is everyone's LP before this position's. */
   farm: FarmRewardInput;
-  /** Swaps into the pair over a recent window (null when there is no window yet). */
-  swapVolume: { amount0In: bigint; amount1In: bigint; windowSeconds: bigint } | null;
+  /** Swaps into the pair over its fee window (a deployment too young to measure has none). */
+  swapVolume: SwapVolume;
   /** The pools' borrow APRs, fractions. */
   borrowApr0: number;
   borrowApr1: number;
 }
 
 export interface OpenYield {
-  /** Position value / equity at oracle prices before costs: the multiple the yield is earned on. */
+  /** Position value / (value - debt) after the zap, the leverage the preview shows: the multiple the yield is earned on. */
   leverage: number;
-  /** The farm's and the pair's APRs once this position's LP is in, before and after leverage; null when unknown. */
-  rewardApr: number | null;
-  tradingFeeApr: number | null;
-  leveredRewardApr: number | null;
-  leveredTradingFeeApr: number | null;
+  /** The farm's reward APR at its stake now, and once this position's LP is staked too; null when unknown. */
+  rewardNow: FarmRewardApr | null;
+  rewardAfterDeposit: FarmRewardApr | null;
+  /** The pair's trading-fee APR over its window, with this position's LP in the pair; or why there is none yet. */
+  tradingFees: MeasuredYield;
   /** Interest on each token's debt as a share of equity, a fraction a year. */
   borrowCost0: number;
   borrowCost1: number;
-  netApr: number;
-  /** netApr compounded daily. */
-  netApy: number;
+  /** The net APR on equity and that compounded daily, each with the reason when it is beyond the plausibility bound. */
+  netApr: CheckedRate;
+  netApy: CheckedRate;
 }
 
 /**
  * The yield of the previewed position on its equity: the farm's rewards and the pair's fees on L x equity, less the
  * interest on each borrowed token. The rates are taken with this position's LP already in the farm and the pair,
- * so a large position sees the rate it dilutes itself to. Unknown rates count as 0 in the net figures.
+ * so a large position sees the rate it dilutes itself to; the farm's rate now is returned beside it. Unknown rates
+ * (a fee window the deployment is too young for) count as 0 in the net figures.
  */
 export function openYield(preview: OpenPreview, market: OpenMarket, inputs: OpenYieldInputs): OpenYield {
-  const rewardApr = farmRewardApr({
-    ...inputs.farm,
-    stakedLp: inputs.farm.stakedLp + preview.positionLp,
-    lpPriceWad: preview.lpPriceAfterWad,
+  const farmAtPrice = { ...inputs.farm, lpPriceWad: preview.lpPriceAfterWad };
+  const rewardNow = farmRewardApr(farmAtPrice, 0n);
+  const rewardAfterDeposit = farmRewardApr(farmAtPrice, preview.positionValueWad);
+  const tradingFees = tradingFeeYield(inputs.swapVolume, {
+    price0Wad: market.price0Wad,
+    price1Wad: market.price1Wad,
+    decimals0: market.decimals0,
+    decimals1: market.decimals1,
+    liquidityValueWad: lpValueWad(preview.pairAfter.totalSupply, preview.lpPriceAfterWad),
   });
-  const feeApr = inputs.swapVolume
-    ? tradingFeeApr({
-        ...inputs.swapVolume,
-        price0Wad: market.price0Wad,
-        price1Wad: market.price1Wad,
-        decimals0: market.decimals0,
-        decimals1: market.decimals1,
-        liquidityValueWad: lpValueWad(preview.pairAfter.totalSupply, preview.lpPriceAfterWad),
-      })
-    : null;
-  const equity = Number(preview.equityWad) / 1e18;
+  const rewardApr = rewardAfterDeposit?.rate ?? null;
+  const feeApr = tradingFees.rate?.rate ?? null;
+  // The yield is on the equity the position holds after the zap (value - debt), so its multiple is the one leverage
+  // the preview shows (leverageAfterWad); with no equity left, the equity supplied stands in.
+  const value = Number(preview.positionValueWad) / 1e18;
+  const afterCosts = preview.positionValueWad > preview.debtValueWad ? value - Number(preview.debtValueWad) / 1e18 : null;
+  const equity = afterCosts ?? Number(preview.equityWad) / 1e18;
   const borrowed0 = Number(preview.borrowValue0Wad) / 1e18;
   const borrowed1 = Number(preview.borrowValue1Wad) / 1e18;
-  const leverage = (equity + borrowed0 + borrowed1) / equity;
+  const leverage = afterCosts === null ? (equity + borrowed0 + borrowed1) / equity : value / equity;
   const borrowCost0 = (inputs.borrowApr0 * borrowed0) / equity;
   const borrowCost1 = (inputs.borrowApr1 * borrowed1) / equity;
   // aprAtLeverage charges one borrow rate on L - 1; the rate here is the two pools' weighted by what is borrowed.
   const blendedBorrowApr = leverage > 1 ? (borrowCost0 + borrowCost1) / (leverage - 1) : 0;
-  const yieldApr = (rewardApr ?? 0) + (feeApr ?? 0);
+  const { netApr, netApy } = leveredNetYield(lpYieldApr(rewardApr, feeApr) ?? 0, blendedBorrowApr, leverage, [
+    rewardAfterDeposit?.implausibleReason ?? null,
+    tradingFees.rate?.implausibleReason ?? null,
+  ]);
   return {
     leverage,
-    rewardApr,
-    tradingFeeApr: feeApr,
-    leveredRewardApr: rewardApr === null ? null : rewardApr * leverage,
-    leveredTradingFeeApr: feeApr === null ? null : feeApr * leverage,
+    rewardNow,
+    rewardAfterDeposit,
+    tradingFees,
     borrowCost0,
     borrowCost1,
-    netApr: aprAtLeverage(yieldApr, blendedBorrowApr, leverage),
-    netApy: apyAtLeverage(yieldApr, blendedBorrowApr, leverage),
+    netApr,
+    netApy,
   };
 }
 
@@ -434,20 +446,6 @@ export function parseLeverage(text: string, maxLeverageWad: bigint): { leverageW
     return { leverageWad: null, error: `This vault allows at most ${formatLeverage(maxLeverageWad)}.` };
   }
   return { leverageWad, error: null };
-}
-
-/** Slippage tolerance as typed in percent ("0.5") to basis points, up to 50%, or why not. */
-export function parseSlippage(text: string): { slippageBps: bigint; error: null } | { slippageBps: null; error: string } {
-  const trimmed = text.trim().replace(/%$/, "").trim();
-  const match = LEVERAGE_PATTERN.exec(trimmed);
-  if (trimmed === "") return { slippageBps: null, error: "Enter a slippage tolerance." };
-  if (!match) return { slippageBps: null, error: `"${text.trim()}" is not a percentage.` };
-  const whole = match[1] ?? "0";
-  const fraction = match[2] ?? match[3] ?? "";
-  if (fraction.length > 2) return { slippageBps: null, error: "Use at most two decimals (0.01% steps)." };
-  const slippageBps = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0") || "0");
-  if (slippageBps > 5_000n) return { slippageBps: null, error: "A tolerance above 50% protects nothing; enter less." };
-  return { slippageBps, error: null };
 }
 
 /** Leverage WAD as "3.00x", rounded up to the hundredth so a position never reads less levered than it is. */

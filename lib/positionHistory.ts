@@ -1,8 +1,8 @@
 /**
  * A leveraged position's story, read from the chain: which positions an account owns (PositionOpened logs), what
  * happened to each (the vault's events), its value, debt and prices at past blocks (historical eth_call), the
- * harvests that compounded into it, and the figures the app derives from them (profit and loss, liquidation
- * warnings). Nothing here is stored off chain: every number comes back after a reload.
+ * harvests that compounded into it, and the figures the app derives from them (profit and loss; the risk
+ * levels are lib/risk.ts's). Nothing here is stored off chain: every number comes back after a reload.
  *
  * The pure functions are unit-tested; the readers take any ethers Provider (the app's, a script's, a test's).
  */
@@ -12,37 +12,6 @@ import { getLogsChunked, type ChunkOptions } from "./chainLogs";
 import { liquidationPrices, tokenValueWad } from "./vaultMath";
 
 export const BPS = 10_000n;
-
-// ---------------------------------------------------------------------------------------------- warnings
-
-/**
- * A position is flagged once its debt ratio reaches this share of its vault's kill factor: 90%, so a vault that
- * liquidates at 95% warns from 85.5% and one that liquidates at 80% warns from 72%.
- */
-export const LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS = 9_000n;
-
-export type PositionHealth = "safe" | "warning" | "liquidatable";
-
-/** The parts of a positionView the health check reads. */
-export interface HealthInput {
-  debtValueWad: bigint;
-  debtRatioBps: bigint;
-  /** The vault's own verdict (debt x 10000 > value x kill factor, exact); it wins over the rounded ratio. */
-  liquidatable: boolean;
-}
-
-/** The debt ratio (bps) at which a vault with this kill factor starts warning, rounded up. */
-export function warningThresholdBps(killFactorBps: bigint): bigint {
-  return (killFactorBps * LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS + BPS - 1n) / BPS;
-}
-
-/** Safe, close to liquidation (debt ratio at or above 90% of the kill factor), or liquidatable by anyone now. */
-export function positionHealth(view: HealthInput, killFactorBps: bigint): PositionHealth {
-  if (view.liquidatable) return "liquidatable";
-  if (view.debtValueWad === 0n) return "safe";
-  // ratio >= kill x 90%, compared without dividing.
-  return view.debtRatioBps * BPS >= killFactorBps * LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS ? "warning" : "safe";
-}
 
 /** Kill factor minus debt ratio, in basis points (100 bps = one percentage point); negative past the kill line. */
 export function safetyBufferBps(killFactorBps: bigint, debtRatioBps: bigint): bigint {
@@ -85,21 +54,133 @@ export type PositionEvent =
       returned0: bigint;
       returned1: bigint;
     })
+  | (EventBase & { kind: "liquidated"; liquidator: string } & UnwindOutcome)
+  | (EventBase & { kind: "deleverageOrderSet"; order: DeleverageOrderRecord; replaced: boolean })
+  | (EventBase & { kind: "priceOrderSet"; order: PriceOrderRecord; replaced: boolean })
+  | (EventBase & { kind: "deleverageOrderCancelled" })
+  | (EventBase & { kind: "priceOrderCancelled" })
+  | (EventBase & { kind: "deleverageOrderExecuted"; executor: string; debtRatioBps: bigint } & UnwindOutcome)
   | (EventBase & {
-      kind: "liquidated";
-      liquidator: string;
-      bounty0: bigint;
-      bounty1: bigint;
+      kind: "priceOrderExecuted";
+      executor: string;
+      /** Token A's oracle price when it executed, WAD. */
+      priceWad: bigint;
+      lpRemoved: bigint;
       repaid0: bigint;
       repaid1: bigint;
+      /** The executor's fee, from the proceeds. */
+      fee0: bigint;
+      fee1: bigint;
+      /** Sent to the owner (or kept for them to claim). */
       returned0: bigint;
       returned1: bigint;
-      badDebt0: bigint;
-      badDebt1: bigint;
     });
 
+/**
+ * What a liquidation or an executed deleverage order did (the contract's DeleverageOutcome): debt repaid first, then
+ * the liquidator's bounty or the executor's fee (`bounty`), then what is kept for the owner (`returned`).
+ */
+export interface UnwindOutcome {
+  /** The whole position was unwound (a full liquidation); false for a partial one. */
+  whole: boolean;
+  lpRemoved: bigint;
+  repaid0: bigint;
+  repaid1: bigint;
+  bounty0: bigint;
+  bounty1: bigint;
+  /** LP tokens the liquidator took (liquidateWithRepayment). */
+  lpPaid: bigint;
+  returned0: bigint;
+  returned1: bigint;
+  badDebt0: bigint;
+  badDebt1: bigint;
+  reserveCovered0: bigint;
+  reserveCovered1: bigint;
+}
+
+/** ILeveragedVault.DeleverageOrder, as bigints. Active while the trigger is non-zero. */
+export interface DeleverageOrderRecord {
+  triggerDebtRatioBps: bigint;
+  targetDebtRatioBps: bigint;
+  executorFeeBps: bigint;
+  maxSlippageBps: bigint;
+}
+
+/** ILeveragedVault.PriceOrder, as bigints (receiveAs: 0 both tokens, 1 token 0, 2 token 1). Active while a bound is set. */
+export interface PriceOrderRecord {
+  lowPriceWad: bigint;
+  highPriceWad: bigint;
+  priceOfToken1: boolean;
+  receiveAs: 0 | 1 | 2;
+  fractionBps: bigint;
+  executorFeeBps: bigint;
+  maxSlippageBps: bigint;
+}
+
+/** The struct fields of a decoded DeleverageOrder (an ethers Result or a lens answer) as a plain record. */
+export function deleverageOrderRecord(order: { triggerDebtRatioBps: bigint | number; targetDebtRatioBps: bigint | number; executorFeeBps: bigint | number; maxSlippageBps: bigint | number }): DeleverageOrderRecord {
+  return {
+    triggerDebtRatioBps: BigInt(order.triggerDebtRatioBps),
+    targetDebtRatioBps: BigInt(order.targetDebtRatioBps),
+    executorFeeBps: BigInt(order.executorFeeBps),
+    maxSlippageBps: BigInt(order.maxSlippageBps),
+  };
+}
+
+/** The struct fields of a decoded PriceOrder as a plain record. */
+export function priceOrderRecord(order: {
+  lowPriceWad: bigint | number;
+  highPriceWad: bigint | number;
+  priceOfToken1: boolean;
+  receiveAs: bigint | number;
+  fractionBps: bigint | number;
+  executorFeeBps: bigint | number;
+  maxSlippageBps: bigint | number;
+}): PriceOrderRecord {
+  return {
+    lowPriceWad: BigInt(order.lowPriceWad),
+    highPriceWad: BigInt(order.highPriceWad),
+    priceOfToken1: Boolean(order.priceOfToken1),
+    receiveAs: Number(order.receiveAs) as 0 | 1 | 2,
+    fractionBps: BigInt(order.fractionBps),
+    executorFeeBps: BigInt(order.executorFeeBps),
+    maxSlippageBps: BigInt(order.maxSlippageBps),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function unwindOutcome(outcome: any): UnwindOutcome {
+  return {
+    whole: Boolean(outcome.whole),
+    lpRemoved: outcome.lpRemoved,
+    repaid0: outcome.repaid0,
+    repaid1: outcome.repaid1,
+    bounty0: outcome.paid0,
+    bounty1: outcome.paid1,
+    lpPaid: outcome.lpPaid,
+    returned0: outcome.returned0,
+    returned1: outcome.returned1,
+    badDebt0: outcome.badDebt0,
+    badDebt1: outcome.badDebt1,
+    reserveCovered0: outcome.reserveCovered0,
+    reserveCovered1: outcome.reserveCovered1,
+  };
+}
+
 const VAULT_INTERFACE = StakingRewardsVault__factory.createInterface();
-const EVENT_NAMES = ["PositionOpened", "PositionIncreased", "DebtRepaid", "PositionDecreased", "PositionLiquidated"] as const;
+const EVENT_NAMES = [
+  "PositionOpened",
+  "PositionIncreased",
+  "DebtRepaid",
+  "PositionDecreased",
+  "PositionLiquidated",
+  "DeleverageOrderSet",
+  "PriceOrderSet",
+  "DeleverageOrderCancelled",
+  "PriceOrderCancelled",
+  "DeleverageOrderExecuted",
+  "PriceOrderExecuted",
+] as const;
 export const POSITION_EVENT_TOPICS = EVENT_NAMES.map((name) => VAULT_INTERFACE.getEvent(name).topicHash);
 export const POSITION_OPENED_TOPIC = VAULT_INTERFACE.getEvent("PositionOpened").topicHash;
 export const HARVESTED_TOPIC = VAULT_INTERFACE.getEvent("Harvested").topicHash;
@@ -135,21 +216,32 @@ export function decodePositionLog(log: Log): PositionEvent | null {
       return { ...base, kind: "repaid", repaid0: a.repaid0, repaid1: a.repaid1 };
     case "PositionDecreased":
       return { ...base, kind: "decreased", lpRemoved: a.lpRemoved, repaid0: a.repaid0, repaid1: a.repaid1, returned0: a.returned0, returned1: a.returned1 };
-    case "PositionLiquidated": {
-      // The outcome struct: debt repaid first, then the liquidator's bounty (paid), then what is kept for the owner.
+    case "PositionLiquidated":
+      return { ...base, kind: "liquidated", liquidator: a.liquidator, ...unwindOutcome(a.outcome) };
+    case "DeleverageOrderSet":
+      return { ...base, kind: "deleverageOrderSet", order: deleverageOrderRecord(a.order), replaced: a.replaced };
+    case "PriceOrderSet":
+      return { ...base, kind: "priceOrderSet", order: priceOrderRecord(a.order), replaced: a.replaced };
+    case "DeleverageOrderCancelled":
+      return { ...base, kind: "deleverageOrderCancelled" };
+    case "PriceOrderCancelled":
+      return { ...base, kind: "priceOrderCancelled" };
+    case "DeleverageOrderExecuted":
+      return { ...base, kind: "deleverageOrderExecuted", executor: a.executor, debtRatioBps: a.debtRatioBps, ...unwindOutcome(a.outcome) };
+    case "PriceOrderExecuted": {
       const outcome = a.outcome;
       return {
         ...base,
-        kind: "liquidated",
-        liquidator: a.liquidator,
-        bounty0: outcome.paid0,
-        bounty1: outcome.paid1,
+        kind: "priceOrderExecuted",
+        executor: a.executor,
+        priceWad: a.priceWad,
+        lpRemoved: outcome.lpRemoved,
         repaid0: outcome.repaid0,
         repaid1: outcome.repaid1,
-        returned0: outcome.returned0,
-        returned1: outcome.returned1,
-        badDebt0: outcome.badDebt0,
-        badDebt1: outcome.badDebt1,
+        fee0: outcome.fee0,
+        fee1: outcome.fee1,
+        returned0: outcome.amount0,
+        returned1: outcome.amount1,
       };
     }
     default:
@@ -164,7 +256,8 @@ export function compareEvents(a: { blockNumber: number; logIndex: number }, b: {
 
 /**
  * Tokens the owner moved with an event: `in` from the wallet into the position (collateral added, debt repaid
- * from the wallet), `out` back to the wallet (a close's proceeds, what a liquidation left over). Borrowed tokens are
+ * from the wallet), `out` back to the wallet (a close's proceeds, what a liquidation or an executed order left over,
+ * sent or kept for the owner to claim). Borrowed tokens are
  * neither: they are the position's debt, already counted in its equity.
  */
 export function ownerFlows(event: PositionEvent): { in0: bigint; in1: bigint; out0: bigint; out1: bigint } {
@@ -175,6 +268,8 @@ export function ownerFlows(event: PositionEvent): { in0: bigint; in1: bigint; ou
       return { in0: event.repaid0, in1: event.repaid1, out0: 0n, out1: 0n };
     case "decreased":
     case "liquidated":
+    case "deleverageOrderExecuted":
+    case "priceOrderExecuted":
       return { in0: 0n, in1: 0n, out0: event.returned0, out1: event.returned1 };
     default:
       return { in0: 0n, in1: 0n, out0: 0n, out1: 0n };
@@ -380,6 +475,40 @@ export async function readPositionHistory(provider: Provider, subject: HistorySu
   );
 }
 
+/** One Harvested event of a vault: the reward sold and the LP it compounded into, for the whole vault. */
+export interface VaultHarvest {
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+  /** Reward tokens sold, base units. */
+  rewardSold: bigint;
+  /** LP the harvest added, and the vault's LP after it. */
+  lpAdded: bigint;
+  totalLp: bigint;
+}
+
+/** The vault's Harvested events over [fromBlock, toBlock], in chain order: the one reader of a vault's harvests. */
+export async function readVaultHarvests(
+  provider: Provider,
+  vaultAddress: string,
+  fromBlock: number,
+  toBlock: number,
+  options: ChunkOptions = {},
+): Promise<VaultHarvest[]> {
+  const logs = await getLogsChunked(provider, { address: vaultAddress, topics: [HARVESTED_TOPIC] }, fromBlock, toBlock, options);
+  return logs.map((log) => {
+    const parsed = VAULT_INTERFACE.parseLog({ topics: [...log.topics], data: log.data })!;
+    return {
+      blockNumber: log.blockNumber,
+      logIndex: log.index,
+      transactionHash: log.transactionHash,
+      rewardSold: parsed.args.rewardSold as bigint,
+      lpAdded: parsed.args.lpAdded as bigint,
+      totalLp: parsed.args.totalLp as bigint,
+    };
+  });
+}
+
 /** One harvest and this position's part of it. */
 export interface HarvestShare {
   blockNumber: number;
@@ -409,9 +538,9 @@ export async function readHarvestShares(
   options: ChunkOptions & { limit?: number } = {},
 ): Promise<{ total: number; harvests: HarvestShare[] }> {
   const vault = StakingRewardsVault__factory.connect(vaultAddress, provider);
-  const logs = await getLogsChunked(provider, { address: vaultAddress, topics: [HARVESTED_TOPIC] }, fromBlock, toBlock, options);
+  const all = await readVaultHarvests(provider, vaultAddress, fromBlock, toBlock, options);
   const limit = options.limit ?? 300;
-  const recent = logs.slice(-limit);
+  const recent = all.slice(-limit);
   // Several harvests can share a block; the state at that block is read once.
   const blocks = [...new Set(recent.map((log) => log.blockNumber))];
   const states = new Map(
@@ -428,23 +557,21 @@ export async function readHarvestShares(
       }),
     ),
   );
-  const harvests = recent.map((log): HarvestShare => {
-    const parsed = VAULT_INTERFACE.parseLog({ topics: [...log.topics], data: log.data })!;
-    const state = states.get(log.blockNumber)!;
-    const lpAdded = parsed.args.lpAdded as bigint;
-    const positionLp = harvestShareLp(lpAdded, state.lpShares, state.totalLpShares);
+  const harvests = recent.map((harvest): HarvestShare => {
+    const state = states.get(harvest.blockNumber)!;
+    const positionLp = harvestShareLp(harvest.lpAdded, state.lpShares, state.totalLpShares);
     const valueWad = state.lpAmount === 0n ? 0n : (positionLp * state.valueWad) / state.lpAmount;
     return {
-      blockNumber: log.blockNumber,
+      blockNumber: harvest.blockNumber,
       timestamp: state.timestamp,
-      transactionHash: log.transactionHash,
-      rewardAmount: parsed.args.rewardSold as bigint,
-      lpAdded,
+      transactionHash: harvest.transactionHash,
+      rewardAmount: harvest.rewardSold,
+      lpAdded: harvest.lpAdded,
       positionLp,
       valueWad,
     };
   });
-  return { total: logs.length, harvests };
+  return { total: all.length, harvests };
 }
 
 // ---------------------------------------------------------------------------------------------- prices

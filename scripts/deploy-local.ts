@@ -5,11 +5,14 @@
 import hre from "hardhat";
 import { writeDeployment } from "../lib/deployments";
 import { deployLocal } from "./lib/deployLocal";
-import { seedLocalBorrowers } from "./lib/localMarket";
+import { seedLocalBorrowers, seedLocalFarmers } from "./lib/localMarket";
 
 async function main() {
   const { deployment } = await deployLocal(hre, { log: (line) => console.log(line) });
-  // The local market has other borrowers too, so the pools' rates are the rate model's at a realistic utilization.
+  // The local market has another farmer in each vault and other borrowers in the pools, so a vault's TVL and
+  // harvests are not zero and the pools' rates are the rate model's at a realistic utilization. Farmers first: the
+  // borrowers then top each pool up to its target utilization.
+  await seedLocalFarmers(hre, deployment, (line) => console.log(line));
   await seedLocalBorrowers(hre, deployment, (line) => console.log(line));
   const file = writeDeployment(deployment);
   console.log(`wrote ${file}`);

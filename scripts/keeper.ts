@@ -24,6 +24,7 @@ import {
   createJsonLineLogger,
   DEFAULT_KEEPER_OPTIONS,
   describeError,
+  gasTokenOf,
   isTransientRpcError,
   Keeper,
   nextPassDelaySeconds,
@@ -115,6 +116,8 @@ async function main() {
   const args = parseArguments(process.argv.slice(2));
   const log = createJsonLineLogger();
   const deployment = loadDeployment(args.deploymentFile);
+  // Before anything else: without the chain's gas token the keeper cannot weigh a transaction's cost.
+  const gasToken = gasTokenOf(deployment);
 
   let stopping = false;
   let wakeUp: () => void = () => {};
@@ -179,6 +182,7 @@ async function main() {
     numbers: {
       chainId,
       keeper: wallet.address,
+      gasToken: gasToken.symbol,
       vaults: Object.keys(deployment.farming?.vaults ?? {}).join(","),
       intervalSeconds: args.intervalSeconds,
       cadence: args.everyBlock ? "every block" : "interval, tightened when prices move fast",

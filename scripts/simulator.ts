@@ -5,7 +5,7 @@
  *
  *   ts-node --transpile-only scripts/simulator.ts [--interval SECONDS] [--once]
  */
-import { Contract, JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { Contract, JsonRpcProvider, Wallet, type Signer } from "ethers";
 import UniswapV2Pair from "@uniswap/v2-core/build/UniswapV2Pair.json";
 import UniswapV2Router02 from "@uniswap/v2-periphery/build/UniswapV2Router02.json";
 import { readDeployment, type Deployment } from "../lib/deployments";
@@ -41,7 +41,9 @@ export class MarketSimulator {
 
   constructor(
     private readonly deployment: Deployment,
-    private readonly signer: NonceManager,
+    // A plain wallet, not a NonceManager: it asks the node for the pending nonce on every send, so a transaction
+    // someone else signs with the feeds' owner (a browser test's price shock) costs one failed step, not every later one.
+    private readonly signer: Signer,
     private readonly log: (line: string) => void = (line) => console.log(line),
   ) {}
 
@@ -51,7 +53,9 @@ export class MarketSimulator {
     if (!farming) throw new Error("The deployment has no farming section: deploy the full local stack first.");
     for (const [symbol, walk] of Object.entries(WALKS)) {
       const feed = SettableAggregator__factory.connect(farming.feeds[symbol], this.signer);
-      const current = this.prices[symbol] ?? Number((await feed.latestRoundData()).answer) / 1e8;
+      // Walk from the feed's latest answer, not from the last price this process set: a price someone else set
+      // (a crash rehearsed on the local chain) stands, and the walk and the arbitrage go on from it.
+      const current = Number((await feed.latestRoundData()).answer) / 1e8;
       this.prices[symbol] = nextPrice(current, walk);
       await (await feed.setAnswer(BigInt(Math.round(this.prices[symbol] * 1e8)))).wait();
     }
@@ -104,12 +108,13 @@ export class MarketSimulator {
 async function main() {
   const args = process.argv.slice(2);
   const intervalSeconds = Number(args[args.indexOf("--interval") + 1] ?? 0) || 5;
-  const provider = new JsonRpcProvider(process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545");
+  // No response cache: each send reads the pending nonce afresh (ethers would answer a repeat within 250 ms from cache).
+  const provider = new JsonRpcProvider(process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545", undefined, { cacheTimeout: -1 });
   if ((await provider.getNetwork()).chainId !== LOCAL_CHAIN_ID) {
     throw new Error("The market simulator only runs on a local chain (chain id 31337): it moves the simulated feeds.");
   }
   const deployment = readDeployment(process.env.FLUX_NETWORK ?? "localhost");
-  const simulator = new MarketSimulator(deployment, new NonceManager(new Wallet(LOCAL_DEPLOYER_KEY, provider)));
+  const simulator = new MarketSimulator(deployment, new Wallet(LOCAL_DEPLOYER_KEY, provider));
   let stopping = false;
   process.on("SIGINT", () => (stopping = true));
   process.on("SIGTERM", () => (stopping = true));

@@ -4,15 +4,18 @@
  *   2. the deployment: test tokens, seeded pools, oracle and feeds, Uniswap pairs, farms and vaults
  *   3. the market simulator: a gentle random walk on the price feeds, with arbitrage so each pair follows
  *   4. the keeper: harvests when worth it, liquidates past the kill factor (one JSON line per decision)
- *   5. the web app on http://localhost:3000, printed last once it answers
+ *   5. the web app on http://127.0.0.1:3000, printed last once it answers
  * Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
 const RPC_URL = "http://127.0.0.1:8545";
-const APP_URL = "http://localhost:3000";
+// Both services listen on the loopback address only: the chain's unlocked accounts and the dev server are for this
+// machine, never for the network it is on.
+const APP_URL = "http://127.0.0.1:3000";
 const BIN = path.join(ROOT, "node_modules", ".bin");
 const children: ChildProcess[] = [];
 const startedAt = Date.now();
@@ -21,6 +24,17 @@ function log(line: string) {
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
   console.log(`[start ${seconds}s] ${line}`);
 }
+
+/** A stage's own duration, for its "done" line: the prefix shows the time since start, this the stage's part. */
+function stageTimer(): () => string {
+  const began = Date.now();
+  return () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
+}
+
+/** The compiler's full output (its warnings included) goes here, not to the terminal. */
+const COMPILE_LOG = path.join(ROOT, "cache", "compile-output.log");
+/** While compiling, a line this often says it is still at it. */
+const COMPILE_HEARTBEAT_MS = 15_000;
 
 /**
  * The children's environment. The local stack is a development environment: a NODE_ENV inherited from a test runner
@@ -32,7 +46,7 @@ function childEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Starts a child in its own process group, so stopping it also stops whatever it spawned. */
-function run(name: string, command: string, args: string[], options: { prefixOutput: boolean }): ChildProcess {
+function run(name: string, command: string, args: string[], options: { prefixOutput: boolean; capture?: (text: string) => void }): ChildProcess {
   const child = spawn(path.join(BIN, command), args, {
     cwd: ROOT,
     detached: true,
@@ -43,6 +57,7 @@ function run(name: string, command: string, args: string[], options: { prefixOut
   const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) => {
     let buffered = "";
     stream.on("data", (chunk: Buffer) => {
+      options.capture?.(chunk.toString());
       buffered += chunk.toString();
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
@@ -98,6 +113,35 @@ async function stopAll(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/**
+ * `hardhat compile`, with progress instead of the compiler's wall of warnings: one line when it starts, one every
+ * 15 s while it runs, one when it is done (how many files, warnings, and where the full output is). A first compile
+ * is about 2.5 minutes on 2 cores (solc-js, the WebAssembly compiler, with viaIR and the optimizer); a later start
+ * finds nothing changed and takes seconds. A failure prints the whole output.
+ */
+async function compileContracts(): Promise<void> {
+  const elapsed = stageTimer();
+  log("compiling contracts (a first compile takes about 2.5 minutes; later starts reuse it)");
+  let output = "";
+  const compile = run("compile", "hardhat", ["compile"], { prefixOutput: false, capture: (text) => (output += text) });
+  const heartbeat = setInterval(() => log(`  still compiling (${elapsed()})`), COMPILE_HEARTBEAT_MS);
+  const code = await exited(compile);
+  clearInterval(heartbeat);
+  fs.mkdirSync(path.dirname(COMPILE_LOG), { recursive: true });
+  fs.writeFileSync(COMPILE_LOG, output);
+  if (code !== 0) {
+    process.stderr.write(output);
+    throw new Error(`compilation failed (exit ${code}); the output above is also in ${path.relative(ROOT, COMPILE_LOG)}`);
+  }
+  const compiled = /Compiled (\d+) Solidity files?/.exec(output);
+  const warnings = (output.match(/^Warning\b/gm) ?? []).length;
+  log(
+    compiled
+      ? `compiled ${compiled[1]} Solidity files in ${elapsed()}${warnings > 0 ? ` (${warnings} compiler warnings)` : ""}; full output in ${path.relative(ROOT, COMPILE_LOG)}`
+      : `contracts already compiled (${elapsed()})`,
+  );
+}
+
 async function main() {
   process.on("SIGINT", () => (log("stopping"), void stopAll(0)));
   process.on("SIGTERM", () => void stopAll(0));
@@ -106,10 +150,9 @@ async function main() {
     if (await check()) throw new Error(`Something already answers on ${url}. Stop it (or the earlier npm start) and try again.`);
   }
 
-  log("compiling contracts");
-  const compile = run("compile", "hardhat", ["compile", "--quiet"], { prefixOutput: true });
-  if ((await exited(compile)) !== 0) throw new Error("compilation failed");
+  await compileContracts();
 
+  let elapsed = stageTimer();
   log(`starting the Hardhat chain on ${RPC_URL}`);
   const chain = run("chain", "hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { prefixOutput: false });
   chain.once("exit", (code) => {
@@ -118,11 +161,13 @@ async function main() {
     void stopAll(1);
   });
   await waitFor(rpcAnswers);
-  log("chain ready (chain id 31337)");
+  log(`chain ready (chain id 31337) in ${elapsed()}`);
 
+  elapsed = stageTimer();
   log("deploying tokens, pools, oracle, Uniswap pairs, farms and vaults");
   const deploy = run("deploy", "hardhat", ["run", "--network", "localhost", "scripts/deploy-local.ts"], { prefixOutput: true });
   if ((await exited(deploy)) !== 0) throw new Error("deployment failed");
+  log(`deployed in ${elapsed()}`);
 
   log("starting the market simulator (feeds walk, pairs follow by arbitrage)");
   const simulator = run("market", "ts-node", ["--transpile-only", "scripts/simulator.ts", "--interval", "5"], { prefixOutput: true });
@@ -132,8 +177,9 @@ async function main() {
   const keeper = run("keeper", "ts-node", ["--transpile-only", "scripts/keeper.ts", "--interval", "15"], { prefixOutput: true });
   keeper.once("exit", (code) => log(`the keeper stopped (exit ${code})`));
 
-  log("starting the web app");
-  const app = run("app", "next", ["dev", "--port", "3000"], { prefixOutput: false });
+  elapsed = stageTimer();
+  log("starting the web app (next dev compiles the first page on its first request)");
+  const app = run("app", "next", ["dev", "--hostname", "127.0.0.1", "--port", "3000"], { prefixOutput: false });
   app.once("exit", (code) => {
     if (stopping) return;
     log(`the web app stopped (exit ${code})`);
@@ -141,6 +187,7 @@ async function main() {
   });
   // The first request compiles the page; wait until the lend page renders with data from the chain.
   await waitFor(() => answers(`${APP_URL}/lend`));
+  log(`web app answered in ${elapsed()}`);
   log(`chain ${RPC_URL} (chain id 31337), deployment in deployments/localhost.json. Ctrl-C stops everything.`);
   log(`web app ready at ${APP_URL}`);
 }

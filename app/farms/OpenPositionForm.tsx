@@ -4,7 +4,8 @@ import { useId, useState } from "react";
 import type { TransactionResponse } from "ethers";
 import { StakingRewardsVault__factory } from "../../typechain-types";
 import { checkAmount } from "../../lib/amountInput";
-import { formatBps, formatPercent, formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
+import { transactionDeadline } from "../../lib/transactionPolicy";
+import { formatBps, formatPercent, formatSignificant, formatTokenAmount, formatTokenReadable, formatUsd, formatUsdWad } from "../../lib/format";
 import {
   borrowProblem,
   formatLeverage,
@@ -12,29 +13,28 @@ import {
   openYield,
   pairPriceCheck,
   parseLeverage,
-  parseSlippage,
   previewOpen,
   type BorrowChoice,
   type OpenPreview,
   type OpenRequest,
   type OpenYield,
 } from "../../lib/openPreview";
+import { inNameOrder, positionName } from "../../lib/names";
+import { DEFAULT_SLIPPAGE_BPS, parseSlippage, SLIPPAGE_PRESETS_BPS, slippagePresetText } from "../../lib/slippage";
+import { DebtRatioBar } from "../risk/DebtRatioBar";
 import { approvalStep, useTransactionFlow, type TransactionStep } from "../tx/useTransactionFlow";
 import { TransactionStatus } from "../tx/TransactionStatus";
 import { useChain, useWallet } from "../wallet/WalletProvider";
 import { AmountField } from "../forms/AmountField";
 import { readVaultState, useVaultState, type VaultState } from "./useVaultState";
 import type { OpenSetup, TokenSetup } from "./vaults";
-import { formatWindow } from "./formatWindow";
+import { MeasuredYieldFigure, RateFigure, RewardNowAndAfter, YieldBasis } from "./YieldFigure";
 import styles from "./open.module.css";
 
-/** Twenty minutes from the chain's clock: long enough to sign, short enough that a stuck transaction dies. */
-const DEADLINE_SECONDS = 20n * 60n;
-const SLIPPAGE_PRESETS = ["0.1", "0.5", "1"] as const;
-type SlippageChoice = (typeof SLIPPAGE_PRESETS)[number] | "custom";
+const SLIPPAGE_PRESETS = SLIPPAGE_PRESETS_BPS.map(slippagePresetText);
+type SlippageChoice = string;
 
-const tokenText = (amount: bigint, token: TokenSetup) =>
-  `${formatTokenAmount(amount, token.decimals, token.decimals > 6 ? 6 : token.decimals)} ${token.symbol}`;
+const tokenText = (amount: bigint, token: TokenSetup) => `${formatTokenReadable(amount, token.decimals)} ${token.symbol}`;
 interface FormInputs {
   amountText0: string;
   amountText1: string;
@@ -134,7 +134,7 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
     amountText1: "",
     leverageText: "2.00",
     borrow: "both",
-    slippageChoice: "0.5",
+    slippageChoice: slippagePresetText(DEFAULT_SLIPPAGE_BPS),
     customSlippageText: "",
   });
   const [opened, setOpened] = useState<{ positionId: bigint } | null>(null);
@@ -148,14 +148,18 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
     state && preview
       ? openYield(preview, state.market, {
           farm: state.farm,
-          swapVolume: setup.swapVolume.windowSeconds > 0n ? setup.swapVolume : null,
+          swapVolume: setup.swapVolume,
           borrowApr0: state.pools[0].borrowApr,
           borrowApr1: state.pools[1].borrowApr,
         })
       : null;
   const problems = findProblems(inputs, setup, state, preview);
 
-  const tokens = [setup.token0, setup.token1] as const;
+  // Fields in the vault name's order (WETH before USDC in WETH-USDC); each keeps its pair index for the amounts.
+  const tokenFields = inNameOrder(setup.name, setup.token0.symbol, setup.token1.symbol, [
+    { token: setup.token0, index: 0 as const },
+    { token: setup.token1, index: 1 as const },
+  ]);
   const connected = wallet.address !== null;
   const canSign = wallet.signer !== null;
   const maxLeverage = state ? Number(state.risk.maxLeverageWad) / 1e18 : null;
@@ -195,7 +199,7 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
           borrow1: freshPreview.borrow1,
           minLp: freshPreview.minLp,
           minShares,
-          deadline: BigInt(latest.timestamp) + DEADLINE_SECONDS,
+          deadline: transactionDeadline(latest.timestamp),
         });
         return openResponse;
       },
@@ -237,7 +241,7 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
       >
         <fieldset className={styles.fieldset} disabled={flow.busy}>
           <legend className={styles.legend}>Supply</legend>
-          {tokens.map((token, index) => {
+          {tokenFields.map(({ token, index }) => {
             const key = index === 0 ? "amountText0" : "amountText1";
             const balance = state?.balances ? (index === 0 ? state.balances.token0 : state.balances.token1) : null;
             return (
@@ -293,8 +297,9 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
           </p>
           {request && parsedLeverageWad !== null && request.leverageWad < parsedLeverageWad && (
             <p className="muted" data-testid="leverage-headroom">
-              Borrowing for {(Number(request.leverageWad) / 1e18).toFixed(3)}x: at the vault&apos;s limit your slippage tolerance is kept
-              as room for prices to move before the transaction is mined, so the vault does not refuse it.
+              At the vault&apos;s limit the form borrows a little less than {formatLeverage(parsedLeverageWad)}: your slippage tolerance is
+              kept as room for prices to move before the transaction is mined, so the vault does not refuse it. The preview shows the
+              leverage this gives.
             </p>
           )}
           {problems.leverage && (
@@ -400,9 +405,9 @@ export function OpenPositionForm({ setup }: { setup: OpenSetup }) {
         <TransactionStatus flow={flow} />
         {opened && (
           <p className={styles.success} role="status" data-testid="open-success">
-            Position #{opened.positionId.toString()} opened.{" "}
+            {positionName(setup.name, opened.positionId)} opened.{" "}
             <a href={`/positions/${encodeURIComponent(setup.name)}/${opened.positionId}`} data-testid="open-success-link">
-              See position #{opened.positionId.toString()}
+              See {positionName(setup.name, opened.positionId)}
             </a>
           </p>
         )}
@@ -441,9 +446,8 @@ function PreviewFigures({
 }) {
   const { token0, token1 } = setup;
   const { workFactorBps, killFactorBps } = state.risk;
-  const ratioPercent = Number(preview.debtRatioBps) / 100;
-  const ratioTone =
-    preview.debtRatioBps > workFactorBps ? styles.barDanger : preview.debtRatioBps * 10n > workFactorBps * 9n ? styles.barWarning : styles.barSafe;
+  // The one leverage figure of the preview (value / equity after the zap), the same in every line that names one.
+  const leverageShown = preview.leverageAfterWad === null ? "no equity left" : formatLeverage(preview.leverageAfterWad);
   const swap = preview.swap;
   const [soldToken, boughtToken] = swap?.zeroForOne ? [token0, token1] : [token1, token0];
   const borrowed = [
@@ -472,7 +476,7 @@ function PreviewFigures({
         </div>
         <div>
           <dt>Leverage</dt>
-          <dd data-testid="preview-leverage">{preview.leverageAfterWad === null ? "no equity left" : formatLeverage(preview.leverageAfterWad)}</dd>
+          <dd data-testid="preview-leverage">{leverageShown}</dd>
         </div>
         <div>
           <dt>LP minted (least accepted)</dt>
@@ -483,25 +487,7 @@ function PreviewFigures({
       </dl>
 
       <div className={styles.ratio} data-testid="preview-debt-ratio">
-        <div className={styles.ratioLabel}>
-          <span>Debt ratio</span>
-          <strong>{formatBps(preview.debtRatioBps)}</strong>
-        </div>
-        <div
-          className={styles.bar}
-          role="meter"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={ratioPercent}
-          aria-label="Debt ratio after the zap"
-        >
-          <div className={`${styles.barFill} ${ratioTone}`} style={{ width: `${Math.min(ratioPercent, 100)}%` }} />
-          <div className={styles.marker} style={{ left: `${Number(workFactorBps) / 100}%` }} title="Work factor" />
-          <div className={`${styles.marker} ${styles.markerKill}`} style={{ left: `${Number(killFactorBps) / 100}%` }} title="Kill factor" />
-        </div>
-        <p className="muted">
-          Opens only up to the work factor, {formatBps(workFactorBps)}; liquidated above the kill factor, {formatBps(killFactorBps)}.
-        </p>
+        <DebtRatioBar ratioBps={preview.debtRatioBps} workFactorBps={workFactorBps} killFactorBps={killFactorBps} label="Debt ratio after the zap" />
       </div>
 
       <h3 className={styles.subheading}>Liquidation prices</h3>
@@ -528,7 +514,7 @@ function PreviewFigures({
       {swap ? (
         <p data-testid="preview-swap">
           Sells {tokenText(swap.amountIn, soldToken)} for {tokenText(swap.amountOut, boughtToken)} at{" "}
-          {swap.executionPrice.toPrecision(6)} {boughtToken.symbol} per {soldToken.symbol} (spot {swap.spotPrice.toPrecision(6)}):
+          {formatSignificant(swap.executionPrice)} {boughtToken.symbol} per {soldToken.symbol} (spot {formatSignificant(swap.spotPrice)}):
           price impact <strong data-testid="preview-price-impact">{formatPercent(swap.priceImpact, 3)}</strong>, the pair&apos;s 0.3% fee
           included.
         </p>
@@ -540,15 +526,15 @@ function PreviewFigures({
       {yieldFigures && (
         <dl className={`figures ${styles.yieldFigures}`} data-testid="preview-yield">
           <div>
-            <dt>Farm rewards x {yieldFigures.leverage.toFixed(2)}</dt>
+            <dt>Farm rewards at {leverageShown}</dt>
             <dd data-testid="preview-reward-apr">
-              {yieldFigures.leveredRewardApr === null ? "—" : formatPercent(yieldFigures.leveredRewardApr)}
+              <RewardNowAndAfter yieldFigures={yieldFigures} />
             </dd>
           </div>
           <div>
-            <dt>Trading fees x {yieldFigures.leverage.toFixed(2)}</dt>
+            <dt>Trading fees at {leverageShown}</dt>
             <dd data-testid="preview-fee-apr">
-              {yieldFigures.leveredTradingFeeApr === null ? "— (no trading window yet)" : formatPercent(yieldFigures.leveredTradingFeeApr)}
+              <MeasuredYieldFigure measured={yieldFigures.tradingFees} times={yieldFigures.leverage} suffix="after your deposit" />
             </dd>
           </div>
           {preview.borrow0 > 0n && (
@@ -565,21 +551,20 @@ function PreviewFigures({
           )}
           <div>
             <dt>Net APR</dt>
-            <dd data-testid="preview-net-apr">{formatPercent(yieldFigures.netApr)}</dd>
+            <dd data-testid="preview-net-apr">
+              <RateFigure rate={yieldFigures.netApr} />
+            </dd>
           </div>
           <div>
             <dt>Net APY (daily compounding)</dt>
-            <dd className="headline" data-testid="preview-net-apy">
-              {formatPercent(yieldFigures.netApy)}
+            <dd className={yieldFigures.netApy.implausibleReason ? undefined : "headline"} data-testid="preview-net-apy">
+              <RateFigure rate={yieldFigures.netApy} testId="preview-net-apy-figure" />
             </dd>
           </div>
         </dl>
       )}
       <p className="muted">
-        Rates count this position&apos;s own LP in the farm and the pair. Rewards: the farm&apos;s FLUX at the oracle
-        price{yieldFigures?.rewardApr !== null && yieldFigures ? ` (${formatPercent(yieldFigures.rewardApr)} unlevered)` : ""}; fees: the
-        pair&apos;s last {formatWindow(Number(setup.swapVolume.windowSeconds))} of swaps
-        {yieldFigures?.tradingFeeApr !== null && yieldFigures ? ` (${formatPercent(yieldFigures.tradingFeeApr)} unlevered)` : ""}. Prices
+        {yieldFigures && <YieldBasis yieldFigures={yieldFigures} />} Prices
         move before the transaction is mined: the borrow amounts are recomputed at the latest prices when you sign, and
         the slippage tolerance bounds the LP.
       </p>

@@ -3,18 +3,15 @@ import { LeverageCalculator } from "./LeverageCalculator";
 import { formatPercent, formatTokenAmount } from "../../lib/format";
 import { ChainReadError, NETWORK, RPC_URL } from "../chain";
 import styles from "./farms.module.css";
-import { formatWindow } from "./formatWindow";
+import { MIN_YIELD_WINDOW_TEXT } from "./formatWindow";
+import { MeasuredYieldFigure, RateFigure } from "./YieldFigure";
+import { PLAUSIBLE_RATE_BOUND } from "../../lib/farmYield";
 
 export const dynamic = "force-dynamic";
 
 /** Where a vault's open form lives: /farms/<vault name, URL-encoded>. */
 function openHref(vaultName: string): string {
   return `/farms/${encodeURIComponent(vaultName)}`;
-}
-
-/** A rate that may be undefined (a farm with nothing staked) as a percentage or a dash, never a made-up 0%. */
-function formatOptionalPercent(fraction: number | null): string {
-  return fraction === null ? "—" : formatPercent(fraction);
 }
 
 export default async function FarmsPage() {
@@ -35,9 +32,6 @@ export default async function FarmsPage() {
       </section>
     );
   }
-  const windows = [...new Set(vaults.map((vault) => vault.feeWindowSeconds))];
-  const feeWindowText =
-    windows.length === 1 ? formatWindow(windows[0]) : vaults.map((vault) => `${formatWindow(vault.feeWindowSeconds)} (${vault.name})`).join(", ");
   return (
     <section>
       <h1>Farms</h1>
@@ -54,6 +48,7 @@ export default async function FarmsPage() {
               <th>TVL</th>
               <th>Farm reward APR</th>
               <th>Trading-fee APR*</th>
+              <th>Realized APY†</th>
               <th>Borrow APR</th>
               <th>Max leverage</th>
               {/* The column's links say what they do; the header only names the column for screen readers. */}
@@ -66,13 +61,14 @@ export default async function FarmsPage() {
                 <td>{vault.name}</td>
                 <td>{vault.token0Symbol} / {vault.token1Symbol}</td>
                 <td>${formatTokenAmount(vault.tvlWad, 18)}</td>
-                <td>{formatOptionalPercent(vault.rewardApr)}</td>
-                <td data-testid={`trading-fee-apr-${vault.name}`}>
-                  {vault.tradingFeeApr === null ? (
-                    <span title="No trading window yet: the chain has no blocks after the deployment's first.">—</span>
-                  ) : (
-                    formatPercent(vault.tradingFeeApr)
-                  )}
+                <td>
+                  {vault.rewardApr === null ? "—" : <RateFigure rate={vault.rewardApr} basis="at current stake" testId={`reward-apr-${vault.name}`} />}
+                </td>
+                <td>
+                  <MeasuredYieldFigure measured={vault.tradingFees} testId={`trading-fee-apr-${vault.name}`} />
+                </td>
+                <td>
+                  <MeasuredYieldFigure measured={vault.realized} testId={`realized-apy-${vault.name}`} />
                 </td>
                 <td className="stacked">
                   {vault.pools.map((pool) => (
@@ -101,7 +97,7 @@ export default async function FarmsPage() {
             <LeverageCalculator
               vaultName={vault.name}
               rewardApr={vault.rewardApr}
-              tradingFeeApr={vault.tradingFeeApr}
+              tradingFees={vault.tradingFees}
               borrowApr={vault.averageBorrowApr}
               maxLeverage={vault.maxLeverage}
             />
@@ -117,22 +113,33 @@ export default async function FarmsPage() {
         <p>
           TVL is the LP each vault has staked, valued at the fair LP price (the pair&apos;s invariant at the oracle&apos;s
           prices), the same price the vault lends against. The farm reward APR is the FLUX the farm pays in a year at
-          the oracle&apos;s FLUX price over the value of all LP staked in it.
+          the oracle&apos;s FLUX price over the value of all LP staked in it now; your own deposit dilutes it, and the
+          open form shows the rate after it beside the rate now.
         </p>
         <p>
           Net APR at leverage L = (farm reward APR + trading-fee APR) x L - borrow APR x (L - 1); the net APY compounds
-          it daily, as the keeper&apos;s harvests roughly do. The borrow APR is the average of the vault&apos;s two
-          pools&apos; current rates: a position&apos;s real cost depends on how its debt is split between the two
-          tokens, and rates move with each pool&apos;s utilization.
+          it daily, a conservative round figure for the keeper&apos;s harvests (at most 6 hours apart). The borrow APR is
+          the average of the vault&apos;s two pools&apos; current rates: a position&apos;s real cost depends on how its
+          debt is split between the two tokens, and rates move with each pool&apos;s utilization.
         </p>
         <p data-testid="trading-fee-footnote">
           * The trading-fee APR is measured from the chain: the 0.3% fee Uniswap V2 keeps from every swap into the
-          pair, summed from the pair&apos;s Swap events over the last {feeWindowText} (a day, or since the deployment
-          when it is younger), valued at the oracle&apos;s prices, scaled to a year and divided by the value of all
-          the pair&apos;s liquidity at the fair LP price. Past trading stands in for future trading, so the figure
-          moves with volume; a short window swings more.
-          {vaults.some((vault) => vault.tradingFeeApr === null) &&
-            " A dash means the chain has no blocks after the deployment yet, so there is no window to measure."}
+          pair, summed from the pair&apos;s Swap events over the last 7 days (the last 24 hours while the deployment is
+          younger than a week), valued at the oracle&apos;s prices, scaled to a year and divided by the value of all
+          the pair&apos;s liquidity at the fair LP price. A deployment younger than {MIN_YIELD_WINDOW_TEXT} shows no
+          figure: minutes of trading scaled to a year say nothing about a year. Past trading stands in for future
+          trading, so the figure moves with volume.
+        </p>
+        <p data-testid="realized-footnote">
+          † The realized APY is what the vault&apos;s harvests actually compounded: the growth of LP per vault share
+          over the last 7 days (or since the deployment, once it is {MIN_YIELD_WINDOW_TEXT} old), compounded to a year
+          at that pace. It is the farm rewards on the LP, before leverage and borrow interest; trading fees add to the
+          LP&apos;s value on top.
+        </p>
+        <p data-testid="plausibility-footnote">
+          A figure above {formatPercent(PLAUSIBLE_RATE_BOUND, 0)} a year is shown with the reason it is that high
+          (usually a farm or pair with little in it, where one deposit changes the rate a lot), never as a bare
+          headline.
         </p>
       </div>
     </section>

@@ -28,6 +28,43 @@ export interface VaultState {
   balances: { token0: bigint; token1: bigint } | null;
 }
 
+type LensVaultState = Awaited<ReturnType<ReturnType<typeof VaultLens__factory.connect>["vaultState"]>>;
+type TokenDecimals = { symbol: string; decimals: number };
+
+/**
+ * The market and the two pools' lending room, from one VaultLens.vaultState answer: the one mapping from the lens
+ * to lib/openPreview's inputs, for the open form and for borrowing more on a position.
+ */
+export function fromLensState(state: LensVaultState, token0: TokenDecimals, token1: TokenDecimals): { market: OpenMarket; pools: [PoolState, PoolState] } {
+  const pool = (lensPool: LensVaultState["pool0"], token: TokenDecimals, maxDebt: bigint): PoolState => ({
+    symbol: token.symbol,
+    decimals: token.decimals,
+    poolCash: lensPool.cash,
+    borrowIndexWad: lensPool.borrowIndexWad,
+    vaultDebtShares: lensPool.vaultDebtShares,
+    creditLimit: lensPool.vaultCreditLimit,
+    maxDebt,
+    borrowApr: Number(lensPool.borrowRatePerYearWad) / 1e18,
+    borrowsPaused: lensPool.borrowsPaused,
+  });
+  return {
+    market: {
+      reserve0: state.reserve0,
+      reserve1: state.reserve1,
+      lpTotalSupply: state.pairTotalSupply,
+      price0Wad: state.price0Wad,
+      price1Wad: state.price1Wad,
+      decimals0: token0.decimals,
+      decimals1: token1.decimals,
+      borrowIndex0: state.pool0.borrowIndexWad,
+      borrowIndex1: state.pool1.borrowIndexWad,
+      vaultTotalLp: state.totalLp,
+      vaultTotalLpShares: state.totalLpShares,
+    },
+    pools: [pool(state.pool0, token0, state.maxDebt0), pool(state.pool1, token1, state.maxDebt1)],
+  };
+}
+
 /**
  * Reads the vault, its pair, pools, farm and oracle in one call to the deployment's VaultLens (plus the account's
  * two balances), all at the latest block.
@@ -45,35 +82,11 @@ export async function readVaultState(provider: JsonRpcProvider, setup: OpenSetup
   if (!state.pricesAvailable) {
     throw new Error("The price oracle has no fresh price for one of this vault's tokens, so opening is unavailable until its feed updates.");
   }
-  const poolStates = [state.pool0, state.pool1].map(
-    (pool, index): PoolState => ({
-      symbol: tokens[index].symbol,
-      decimals: tokens[index].decimals,
-      poolCash: pool.cash,
-      borrowIndexWad: pool.borrowIndexWad,
-      vaultDebtShares: pool.vaultDebtShares,
-      creditLimit: pool.vaultCreditLimit,
-      maxDebt: index === 0 ? state.maxDebt0 : state.maxDebt1,
-      borrowApr: Number(pool.borrowRatePerYearWad) / 1e18,
-      borrowsPaused: pool.borrowsPaused,
-    }),
-  );
+  const { market, pools } = fromLensState(state, setup.token0, setup.token1);
 
   return {
     blockNumber: block.number,
-    market: {
-      reserve0: state.reserve0,
-      reserve1: state.reserve1,
-      lpTotalSupply: state.pairTotalSupply,
-      price0Wad: state.price0Wad,
-      price1Wad: state.price1Wad,
-      decimals0: setup.token0.decimals,
-      decimals1: setup.token1.decimals,
-      borrowIndex0: poolStates[0].borrowIndexWad,
-      borrowIndex1: poolStates[1].borrowIndexWad,
-      vaultTotalLp: state.totalLp,
-      vaultTotalLpShares: state.totalLpShares,
-    },
+    market,
     risk: {
       workFactorBps: state.risk.workFactorBps,
       killFactorBps: state.risk.killFactorBps,
@@ -81,7 +94,7 @@ export async function readVaultState(provider: JsonRpcProvider, setup: OpenSetup
       maxPriceDeviationBps: state.risk.maxPriceDeviationBps,
     },
     paused: state.paused,
-    pools: [poolStates[0], poolStates[1]],
+    pools,
     farm: {
       rewardRatePerSecond: state.farm.rewardRatePerSecond,
       rewardDecimals: setup.rewardToken.decimals,

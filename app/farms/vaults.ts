@@ -10,12 +10,24 @@ import {
   PriceOracle__factory,
   StakingRewardsVault__factory,
 } from "../../typechain-types";
-import { averageBorrowApr, farmRewardApr, lpYieldApr, tradingFeeApr } from "../../lib/farmYield";
+import {
+  averageBorrowApr,
+  farmRewardApr,
+  realizedApy,
+  realizedYieldWindow,
+  tradingFeeWindow,
+  tradingFeeYield,
+  type FarmRewardApr,
+  type MeasuredYield,
+  type SwapVolume,
+  type YieldWindow,
+} from "../../lib/farmYield";
 import { fairLpPriceWad, lpValueWad } from "../../lib/vaultMath";
 import { getLogsChunked } from "../../lib/chainLogs";
+import { readVaultHarvests, type VaultHarvest } from "../../lib/positionHistory";
 
-/** The trading-fee APR looks at this much recent trading: a day smooths out single trades without going stale. */
-export const FEE_WINDOW_SECONDS = 24 * 60 * 60;
+export type { SwapVolume } from "../../lib/farmYield";
+
 /** Blocks per eth_getLogs request to start with: public RPC endpoints commonly refuse wider ranges. */
 const LOG_CHUNK_BLOCKS = 5_000;
 const PAIR_INTERFACE = IUniswapV2Pair__factory.createInterface();
@@ -27,15 +39,6 @@ export interface BorrowPoolOverview {
   borrowApr: number;
 }
 
-/** Swaps into a pair over a recent window: the tokens paid in and the seconds the window covers. */
-export interface SwapVolume {
-  amount0In: bigint;
-  amount1In: bigint;
-  /** Seconds from the window's first block to the latest, by block timestamps; 0 when there is no window yet. */
-  windowSeconds: bigint;
-  swapCount: number;
-}
-
 export interface VaultOverview {
   name: string;
   address: string;
@@ -43,13 +46,12 @@ export interface VaultOverview {
   token1Symbol: string;
   /** USD value (WAD) of the LP the vault has staked, at the fair LP price. */
   tvlWad: bigint;
-  /** The farm's reward APR, a fraction; null when nothing is staked in the farm. */
-  rewardApr: number | null;
-  /** The pair's trading-fee APR over the last FEE_WINDOW_SECONDS (or since deployment); null with no window yet. */
-  tradingFeeApr: number | null;
-  feeWindowSeconds: number;
-  /** Rewards plus fees: what an unlevered LP earns, and what the leverage calculator levers. */
-  yieldApr: number | null;
+  /** The farm's reward APR at its current stake (nothing deposited); null when nothing is staked in the farm. */
+  rewardApr: FarmRewardApr | null;
+  /** The pair's trading-fee APR over its window (7 d or 24 h), or why there is none yet. */
+  tradingFees: MeasuredYield;
+  /** What the vault's harvests compounded into LP per share (7 d or since deployment), or why there is none yet. */
+  realized: MeasuredYield;
   pools: [BorrowPoolOverview, BorrowPoolOverview];
   /** The average of the two pools' borrow APRs, what the leverage calculator charges. */
   averageBorrowApr: number;
@@ -61,50 +63,70 @@ function providerFor(deployment: Deployment, rpcUrl: string): JsonRpcProvider {
   return new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
 }
 
-async function latestBlockOf(provider: JsonRpcProvider): Promise<Block> {
-  const latest = await provider.getBlock("latest");
-  if (!latest) throw new Error("the node returned no latest block");
-  return latest;
-}
-
-async function blockAt(provider: JsonRpcProvider, blockNumber: number): Promise<Block> {
-  const block = await provider.getBlock(blockNumber);
-  if (!block) throw new Error(`the node returned no block ${blockNumber}`);
+async function blockAt(provider: JsonRpcProvider, blockTag: number | "latest"): Promise<Block> {
+  const block = await provider.getBlock(blockTag);
+  if (!block) throw new Error(`the node returned no block ${blockTag}`);
   return block;
 }
 
 /**
- * The first block of the fee window: the earliest at or after `startBlock` whose timestamp is within
- * FEE_WINDOW_SECONDS of the latest block. Block times vary (a local chain mines a block per transaction), so it is
- * found by timestamp, by bisection, not by counting blocks.
+ * The chain's history as one page load sees it: the deployment's first block, the latest block, and the first
+ * block of each yield window, found once and shared by every vault and by the fee and realized windows.
  */
-async function windowStartBlock(provider: JsonRpcProvider, startBlock: number, latest: Block): Promise<Block> {
-  const earliestTimestamp = latest.timestamp - FEE_WINDOW_SECONDS;
-  let low = await blockAt(provider, startBlock);
-  if (low.timestamp >= earliestTimestamp) return low;
-  // Invariant: `low` is before the window, `high` inside it.
-  let high = latest;
-  while (high.number - low.number > 1) {
-    const middle = await blockAt(provider, Math.floor((low.number + high.number) / 2));
-    if (middle.timestamp >= earliestTimestamp) high = middle;
-    else low = middle;
-  }
-  return high;
+interface ChainHistory {
+  provider: JsonRpcProvider;
+  deploymentStart: Block;
+  latest: Block;
+  /** Seconds from the deployment's first block to the latest, by block timestamps. */
+  historySeconds: number;
+  windowStarts: Map<number, Promise<Block>>;
+}
+
+async function readChainHistory(provider: JsonRpcProvider, startBlock: number): Promise<ChainHistory> {
+  const [deploymentStart, latest] = await Promise.all([blockAt(provider, startBlock), blockAt(provider, "latest")]);
+  return { provider, deploymentStart, latest, historySeconds: latest.timestamp - deploymentStart.timestamp, windowStarts: new Map() };
 }
 
 /**
- * Sums the pair's Swap events after the window's first block up to the latest (a day, or since the deployment when
- * it is younger), reading the logs in chunks.
+ * The first block of a window of `seconds` ending at the latest block: the earliest from the deployment on whose
+ * timestamp is within the window. Block times vary (a local chain mines a block per transaction), so it is found by
+ * timestamp, by bisection, not by counting blocks.
  */
-export async function readSwapVolume(
-  provider: JsonRpcProvider,
-  pairAddress: string,
-  startBlock: number,
-  latest: Block,
-): Promise<SwapVolume> {
-  const first = await windowStartBlock(provider, startBlock, latest);
-  // The window runs from the first block's timestamp, so its own swaps are before the window and not counted.
-  const logs = await getLogsChunked(provider, { address: pairAddress, topics: [SWAP_TOPIC] }, first.number + 1, latest.number, {
+function windowFirstBlock(history: ChainHistory, seconds: number): Promise<Block> {
+  let found = history.windowStarts.get(seconds);
+  if (!found) {
+    found = (async () => {
+      const earliestTimestamp = history.latest.timestamp - seconds;
+      let low = history.deploymentStart;
+      if (low.timestamp >= earliestTimestamp) return low;
+      // Invariant: `low` is before the window, `high` inside it.
+      let high = history.latest;
+      while (high.number - low.number > 1) {
+        const middle = await blockAt(history.provider, Math.floor((low.number + high.number) / 2));
+        if (middle.timestamp >= earliestTimestamp) high = middle;
+        else low = middle;
+      }
+      return high;
+    })();
+    history.windowStarts.set(seconds, found);
+  }
+  return found;
+}
+
+/** The blocks a window covers, from its first block to the latest, inclusive. */
+async function windowBlocks(history: ChainHistory, window: YieldWindow & { kind: "window" }): Promise<[number, number]> {
+  return [(await windowFirstBlock(history, window.seconds)).number, history.latest.number];
+}
+
+/**
+ * Sums the pair's Swap events over the trading-fee window (7 d, else 24 h); a deployment younger than a day has no
+ * window, and nothing is read.
+ */
+async function readSwapVolume(history: ChainHistory, pairAddress: string): Promise<SwapVolume> {
+  const window = tradingFeeWindow(history.historySeconds);
+  if (window.kind === "tooYoung") return { window, amount0In: 0n, amount1In: 0n, swapCount: 0 };
+  const [fromBlock, toBlock] = await windowBlocks(history, window);
+  const logs = await getLogsChunked(history.provider, { address: pairAddress, topics: [SWAP_TOPIC] }, fromBlock, toBlock, {
     chunkSize: LOG_CHUNK_BLOCKS,
   });
   let amount0In = 0n;
@@ -114,7 +136,15 @@ export async function readSwapVolume(
     amount0In += swap.args.amount0In as bigint;
     amount1In += swap.args.amount1In as bigint;
   }
-  return { amount0In, amount1In, windowSeconds: BigInt(latest.timestamp - first.timestamp), swapCount: logs.length };
+  return { window, amount0In, amount1In, swapCount: logs.length };
+}
+
+/** The vault's harvests over the realized window (7 d, else since deployment); none before the deployment is a day old. */
+async function readRealizedHarvests(history: ChainHistory, vaultAddress: string): Promise<{ window: YieldWindow; harvests: VaultHarvest[] }> {
+  const window = realizedYieldWindow(history.historySeconds);
+  if (window.kind === "tooYoung") return { window, harvests: [] };
+  const [fromBlock, toBlock] = await windowBlocks(history, window);
+  return { window, harvests: await readVaultHarvests(history.provider, vaultAddress, fromBlock, toBlock, { chunkSize: LOG_CHUNK_BLOCKS }) };
 }
 
 /**
@@ -126,16 +156,24 @@ export async function readVaults(network: string, rpcUrl: string): Promise<Vault
   const deployment = readDeployment(network);
   const records = Object.values(deployment.farming?.vaults ?? {});
   if (records.length === 0) return [];
-  const provider = providerFor(deployment, rpcUrl);
-  const latestBlock = await latestBlockOf(provider);
+  const history = await readChainHistory(providerFor(deployment, rpcUrl), deployment.startBlock);
   return Promise.all(
-    records.map(async (record) =>
-      readVaultOverview(provider, await readVaultSetup(provider, record, deployment.farming!.lens.address, deployment.startBlock, latestBlock), latestBlock),
-    ),
+    records.map(async (record) => {
+      const [setup, realized] = await Promise.all([
+        readVaultSetup(history, record, deployment.farming!.lens.address),
+        readRealizedHarvests(history, record.vault.address),
+      ]);
+      return readVaultOverview(history, setup, realized);
+    }),
   );
 }
 
-async function readVaultOverview(provider: JsonRpcProvider, setup: OpenSetup, latestBlock: Block): Promise<VaultOverview> {
+async function readVaultOverview(
+  history: ChainHistory,
+  setup: OpenSetup,
+  realized: { window: YieldWindow; harvests: VaultHarvest[] },
+): Promise<VaultOverview> {
+  const { provider, latest } = history;
   const vault = StakingRewardsVault__factory.connect(setup.vaultAddress, provider);
   const pair = IUniswapV2Pair__factory.connect(setup.pairAddress, provider);
   const farm = IStakingRewards__factory.connect(setup.farmAddress, provider);
@@ -163,23 +201,25 @@ async function readVaultOverview(provider: JsonRpcProvider, setup: OpenSetup, la
   // The fair price is what the vault itself lends against, so a pair pushed off the market price does not
   // inflate the TVL or deflate the APR shown here.
   const lpPriceWad = fairLpPriceWad(reserves[0], reserves[1], lpSupply, price0, price1, setup.token0.decimals, setup.token1.decimals);
-  const rewardApr = farmRewardApr({
-    rewardRatePerSecond: rewardRate,
-    rewardDecimals: setup.rewardToken.decimals,
-    rewardPriceWad: rewardPrice,
-    stakedLp: farmStakedLp,
-    lpPriceWad,
-    periodFinish,
-    now: BigInt(latestBlock.timestamp),
-  });
-  const feeApr = tradingFeeApr({
-    amount0In: setup.swapVolume.amount0In,
-    amount1In: setup.swapVolume.amount1In,
+  const tvlWad = lpValueWad(totals.totalLp, lpPriceWad);
+  // The table shows the rate at the farm's current stake; the open preview adds the farmer's own deposit.
+  const rewardApr = farmRewardApr(
+    {
+      rewardRatePerSecond: rewardRate,
+      rewardDecimals: setup.rewardToken.decimals,
+      rewardPriceWad: rewardPrice,
+      stakedLp: farmStakedLp,
+      lpPriceWad,
+      periodFinish,
+      now: BigInt(latest.timestamp),
+    },
+    0n,
+  );
+  const tradingFees = tradingFeeYield(setup.swapVolume, {
     price0Wad: price0,
     price1Wad: price1,
     decimals0: setup.token0.decimals,
     decimals1: setup.token1.decimals,
-    windowSeconds: setup.swapVolume.windowSeconds,
     liquidityValueWad: lpValueWad(lpSupply, lpPriceWad),
   });
   const borrowApr0 = Number(borrowRate0) / 1e18;
@@ -189,11 +229,10 @@ async function readVaultOverview(provider: JsonRpcProvider, setup: OpenSetup, la
     address: setup.vaultAddress,
     token0Symbol: setup.token0.symbol,
     token1Symbol: setup.token1.symbol,
-    tvlWad: lpValueWad(totals.totalLp, lpPriceWad),
+    tvlWad,
     rewardApr,
-    tradingFeeApr: feeApr,
-    feeWindowSeconds: Number(setup.swapVolume.windowSeconds),
-    yieldApr: lpYieldApr(rewardApr, feeApr),
+    tradingFees,
+    realized: realizedApy({ window: realized.window, harvests: realized.harvests, vaultValueWad: tvlWad }),
     pools: [
       { symbol: symbol0, borrowApr: borrowApr0 },
       { symbol: symbol1, borrowApr: borrowApr1 },
@@ -237,18 +276,12 @@ export async function readOpenSetup(network: string, rpcUrl: string, name: strin
   const deployment = readDeployment(network);
   const record = deployment.farming?.vaults[name];
   if (!record) return null;
-  const provider = providerFor(deployment, rpcUrl);
-  return readVaultSetup(provider, record, deployment.farming!.lens.address, deployment.startBlock, await latestBlockOf(provider));
+  return readVaultSetup(await readChainHistory(providerFor(deployment, rpcUrl), deployment.startBlock), record, deployment.farming!.lens.address);
 }
 
 /** A vault's wiring from its immutables, its tokens' symbols and decimals, and the pair's recent swaps. */
-async function readVaultSetup(
-  provider: JsonRpcProvider,
-  record: DeployedVaultRecord,
-  lensAddress: string,
-  startBlock: number,
-  latest: Block,
-): Promise<OpenSetup> {
+async function readVaultSetup(history: ChainHistory, record: DeployedVaultRecord, lensAddress: string): Promise<OpenSetup> {
+  const { provider } = history;
   const vault = StakingRewardsVault__factory.connect(record.vault.address, provider);
   const [pairAddress, token0Address, token1Address, pool0Address, pool1Address, oracleAddress, farmAddress, rewardAddress] =
     await Promise.all([
@@ -270,7 +303,7 @@ async function readVaultSetup(
     tokenSetup(token0Address),
     tokenSetup(token1Address),
     tokenSetup(rewardAddress),
-    readSwapVolume(provider, pairAddress, startBlock, latest),
+    readSwapVolume(history, pairAddress),
   ]);
   return {
     name: record.name,

@@ -1,12 +1,15 @@
 "use client";
 
-import { formatBps, formatUsd, formatUsdWad } from "../../lib/format";
+import { formatUsd, formatUsdWad } from "../../lib/format";
 import { useEffect, useState } from "react";
-import { LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS, type PositionEvent, type ProfitAndLoss } from "../../lib/positionHistory";
+import { positionName } from "../../lib/names";
+import type { PositionEvent, ProfitAndLoss } from "../../lib/positionHistory";
+import { RiskBadge } from "../risk/DebtRatioBar";
 import { useWallet } from "../wallet/WalletProvider";
 import { useOwnedPositions, type OwnedPosition } from "./chainData";
-import { DebtRatioBar, HealthBadge, HealthWarning, PnlFigure, PositionFigures, vaultHref } from "./display";
-import { PositionActions, type ActionTab } from "./PositionActions";
+import { HealthWarning, PnlFigure, PositionOverview, vaultHref } from "./display";
+import { ACTION_LABELS, PositionActions, type ActionTab } from "./PositionActions";
+import { endedBy as endedByEvents } from "../../lib/positionEventWords";
 import { usePositionsPnl } from "./usePositionsPnl";
 import { FlashMessages } from "./flash";
 import "./positions.css";
@@ -142,7 +145,7 @@ export function MyPositions() {
                         <tr key={position.key}>
                           <td>
                             <a href={vaultHref(position.vault.name, position.id)}>
-                              {position.vault.name} #{position.id.toString()}
+                              {positionName(position.vault.name, position.id)}
                             </a>
                           </td>
                           <td>{endedBy(entry?.events)}</td>
@@ -161,8 +164,10 @@ export function MyPositions() {
           )}
           <p className="footnotes">
             Values use the oracle&apos;s prices and the fair LP price, as the vault does. Profit and loss = equity now + what the position returned to you − what
-            you put in (collateral added and debt repaid from your wallet), each valued at the oracle prices of the block it happened in. A position is flagged
-            once its debt ratio reaches {formatBps(LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS, 0)} of its vault&apos;s kill factor.
+            you put in (collateral added and debt repaid from your wallet), each valued at the oracle prices of the block it happened in; each position&apos;s page
+            breaks it into rewards, trading fees, borrow interest and price effect. Net exposure = a token held through the LP − the same token owed. Risk: healthy at or below
+            the vault&apos;s work factor (where every position may open); above it the vault lends no more; close to liquidation from halfway between
+            the work and kill factors; liquidatable past the kill factor.
           </p>
         </>
       )}
@@ -185,43 +190,42 @@ function useReconnecting(address: string | null): boolean {
 }
 
 function endedBy(events: PositionEvent[] | undefined): string {
-  if (!events) return "…";
-  return events.some((event) => event.kind === "liquidated") ? "Liquidation" : "Closed by you";
+  return events ? endedByEvents(events) : "…";
 }
 
 function PositionCard({ position, pnl }: { position: OwnedPosition; pnl: ProfitAndLoss | undefined }) {
   const [action, setAction] = useState<ActionTab | null>(null);
   const { vault, live, view, id } = position;
   return (
-    <article className={`card pos-card pos-card-${position.health}`} data-testid="position-card">
+    <article className={`card pos-card pos-card-${position.risk}`} data-testid="position-card">
       <header className="pos-card-header">
         <h2>
           <a href={vaultHref(vault.name, id)}>
-            {vault.name} <span className="muted">#{id.toString()}</span>
+            {positionName(vault.name, id)}
           </a>
         </h2>
-        <HealthBadge health={position.health} />
+        <RiskBadge level={position.risk} />
         <a className="pos-details-link" href={vaultHref(vault.name, id)}>
           Details and charts →
         </a>
       </header>
-      <HealthWarning vaultName={vault.name} id={id} health={position.health} ratioBps={view.debtRatioBps} killFactorBps={live.killFactorBps} />
-      <PositionFigures vault={vault} live={live} view={view} pnl={pnl} />
-      <DebtRatioBar ratioBps={view.debtRatioBps} workFactorBps={live.workFactorBps} killFactorBps={live.killFactorBps} health={position.health} />
+      <HealthWarning vaultName={vault.name} id={id} level={position.risk} ratioBps={view.debtRatioBps} workFactorBps={live.workFactorBps} killFactorBps={live.killFactorBps} />
+      <PositionOverview vault={vault} live={live} view={view} pnl={pnl} orders={position.orders} />
       <div className="pos-card-actions">
-        {(
-          [
-            ["add", "Add collateral"],
-            ["repay", "Repay debt"],
-            ["close", "Close"],
-          ] as const
-        ).map(([tab, label]) => (
-          <button key={tab} type="button" className={action === tab ? undefined : "button-secondary"} aria-expanded={action === tab} onClick={() => setAction(action === tab ? null : tab)}>
-            {label}
+        {(["add", "borrow", "repay", "close", "orders"] as const).map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            className={action === tab ? undefined : "button-secondary"}
+            aria-expanded={action === tab}
+            onClick={() => setAction(action === tab ? null : tab)}
+            data-testid={`card-action-${tab}`}
+          >
+            {ACTION_LABELS[tab]}
           </button>
         ))}
       </div>
-      {action && <PositionActions vault={vault} live={live} id={id} view={view} tab={action} />}
+      {action && <PositionActions vault={vault} live={live} id={id} view={view} orders={position.orders} tab={action} />}
       <p className="muted pos-card-foot">
         Opened in block {position.openedBlock} · oracle prices: {vault.token0.symbol} {formatUsd(Number(live.price0Wad) / 1e18)}, {vault.token1.symbol}{" "}
         {formatUsd(Number(live.price1Wad) / 1e18)}

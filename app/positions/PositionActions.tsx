@@ -1,46 +1,53 @@
 "use client";
 
 /**
- * The owner's actions on a position, used on /positions and on the detail page: add collateral, repay debt from the
- * wallet, close part or all of it. Every field is checked as it is typed (wallet balance, the debt as a ceiling),
+ * The owner's actions on a position, used on /positions and on the detail page: add collateral, borrow more, lower
+ * the leverage (repay debt from the wallet), close part or all of it, and set, change or cancel its protection
+ * orders. Every field is checked as it is typed (the debt as a ceiling, then the wallet),
  * approvals are exact and skipped when not needed, and each transaction's state shows under the form.
  */
 import { formatBps, formatUsdWad } from "../../lib/format";
-import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { MaxUint256 } from "ethers";
-import { checkAmount, type AmountLimits } from "../../lib/amountInput";
+import { checkAmount, debtCeiling, type AmountCeiling } from "../../lib/amountInput";
+import { positionName } from "../../lib/names";
 import { closeMinimums, previewClose, ReceiveAs, withSlippage, type ClosePreview } from "../../lib/closePreview";
-import { debtRatioBps, simulateZap, tokenValueWad } from "../../lib/vaultMath";
+import { debtRatioBps, positionLeverageWad, simulateZap, tokenValueWad } from "../../lib/vaultMath";
+import { readTransactionDeadline } from "../../lib/transactionPolicy";
+import { DEFAULT_SLIPPAGE_BPS, SLIPPAGE_PRESETS_BPS } from "../../lib/slippage";
 import { IERC20Metadata__factory, StakingRewardsVault__factory } from "../../typechain-types";
 import { AmountField } from "../forms/AmountField";
-import { TransactionStatus } from "../tx/TransactionStatus";
 import { approvalStep, useTransactionFlow, type TransactionFlow, type TransactionStep } from "../tx/useTransactionFlow";
+import { useBlockRead } from "../wallet/useBlockRead";
 import { useChain, useWallet } from "../wallet/WalletProvider";
-import { readCloseState, readPairState, type CloseState, type PositionViewData, type VaultLive, type VaultMeta } from "./chainData";
+import { readCloseState, readPairState, type PositionOrders, type PositionViewData, type VaultLive, type VaultMeta } from "./chainData";
 import { formatToken } from "./display";
 import { pushFlash } from "./flash";
+import { ActionForm, DebtRatioAfter, LeverageAfter } from "./ActionForm";
+import { BorrowMore } from "./BorrowMore";
+import { ProtectionOrdersPanel } from "./ProtectionOrdersPanel";
 
-export type ActionTab = "add" | "repay" | "close";
+export type ActionTab = "add" | "borrow" | "repay" | "close" | "orders";
 
-/** Transactions wait at most this long in the mempool before the vault refuses them (DeadlineExpired). */
-const DEADLINE_SECONDS = 20 * 60;
-const SLIPPAGE_CHOICES = [10n, 50n, 100n];
-const DEFAULT_SLIPPAGE_BPS = 50n;
+/** Each action's name, for the tabs here and the cards' buttons. */
+export const ACTION_LABELS: Record<ActionTab, string> = {
+  add: "Add collateral",
+  borrow: "Borrow more",
+  repay: "Lower leverage (repay)",
+  close: "Close",
+  orders: "Protection orders",
+};
+
 
 export interface PositionActionsProps {
   vault: VaultMeta;
   live: VaultLive;
   id: bigint;
   view: PositionViewData;
+  /** The position's protection orders, for the orders tab (read with the position). */
+  orders?: PositionOrders;
   /** Shows only this action, chosen outside (the /positions cards' buttons); without it, tabs choose. */
   tab?: ActionTab;
-}
-
-/** Now + 20 minutes, from whichever is later: this computer's clock or the chain's latest block. */
-async function deadline(provider: ReturnType<typeof useChain>["readProvider"]): Promise<bigint> {
-  const latest = await provider.getBlock("latest");
-  const now = Math.max(Math.floor(Date.now() / 1000), latest?.timestamp ?? 0);
-  return BigInt(now + DEADLINE_SECONDS);
 }
 
 function useBalances(vault: VaultMeta) {
@@ -61,18 +68,14 @@ function useBalances(vault: VaultMeta) {
   return balances;
 }
 
-export function PositionActions({ vault, live, id, view, tab: chosenTab }: PositionActionsProps) {
+export function PositionActions({ vault, live, id, view, orders, tab: chosenTab }: PositionActionsProps) {
   const [ownTab, setTab] = useState<ActionTab>("add");
   const tab = chosenTab ?? ownTab;
   const [slippageBps, setSlippageBps] = useState(DEFAULT_SLIPPAGE_BPS);
   const balances = useBalances(vault);
   const hasDebt = view.debt0 > 0n || view.debt1 > 0n;
 
-  const tabs: { id: ActionTab; label: string }[] = [
-    { id: "add", label: "Add collateral" },
-    { id: "repay", label: "Repay debt" },
-    { id: "close", label: "Close" },
-  ];
+  const tabs: { id: ActionTab; label: string }[] = (["add", "borrow", "repay", "close", "orders"] as const).map((entry) => ({ id: entry, label: ACTION_LABELS[entry] }));
   return (
     <div className="pos-actions">
       {chosenTab === undefined && (
@@ -85,6 +88,7 @@ export function PositionActions({ vault, live, id, view, tab: chosenTab }: Posit
             aria-selected={tab === entry.id}
             className={tab === entry.id ? "pos-tab pos-tab-active" : "pos-tab"}
             onClick={() => setTab(entry.id)}
+            data-testid={`tab-${entry.id}`}
           >
             {entry.label}
           </button>
@@ -93,7 +97,7 @@ export function PositionActions({ vault, live, id, view, tab: chosenTab }: Posit
       )}
       {live.paused && (
         <p className="muted" style={{ margin: 0 }}>
-          The vault is paused by its guardian: nothing new can be borrowed, but adding collateral, repaying and closing still work.
+          The vault is paused by its guardian: nothing new can be borrowed, but adding collateral, repaying, closing and protection orders still work.
         </p>
       )}
       {tab === "add" && <AddCollateral vault={vault} live={live} id={id} view={view} balances={balances} slippageBps={slippageBps} />}
@@ -103,8 +107,10 @@ export function PositionActions({ vault, live, id, view, tab: chosenTab }: Posit
         ) : (
           <p className="muted">This position owes nothing.</p>
         ))}
+      {tab === "borrow" && <BorrowMore vault={vault} live={live} id={id} view={view} slippageBps={slippageBps} />}
       {tab === "close" && <ClosePosition vault={vault} live={live} id={id} view={view} slippageBps={slippageBps} />}
-      {tab !== "repay" && <SlippageSetting value={slippageBps} onChange={setSlippageBps} />}
+      {tab === "orders" && (orders ? <ProtectionOrdersPanel vault={vault} live={live} id={id} view={view} orders={orders} /> : <p className="muted">Reading the position&apos;s orders…</p>)}
+      {tab !== "repay" && tab !== "orders" && <SlippageSetting value={slippageBps} onChange={setSlippageBps} />}
     </div>
   );
 }
@@ -113,7 +119,7 @@ function SlippageSetting({ value, onChange }: { value: bigint; onChange: (value:
   return (
     <div className="pos-slippage">
       <span className="muted">Slippage tolerance</span>
-      {SLIPPAGE_CHOICES.map((choice) => (
+      {SLIPPAGE_PRESETS_BPS.map((choice) => (
         <button
           key={choice.toString()}
           type="button"
@@ -127,8 +133,6 @@ function SlippageSetting({ value, onChange }: { value: bigint; onChange: (value:
     </div>
   );
 }
-
-type AmountCeiling = NonNullable<AmountLimits["ceiling"]>;
 
 /**
  * The two token amounts of the add-collateral and repay forms, either or both: the texts as typed, each checked
@@ -164,84 +168,15 @@ function useTokenAmounts(vault: VaultMeta, balances: [bigint, bigint] | null, on
   };
 }
 
-/**
- * What every action's form has around its own fields: submitting by Enter as well as by the button, a button that
- * waits while the transactions run, their progress, and the confirmation once they are mined.
- */
-function ActionForm({
-  onSubmit,
-  canSubmit,
-  label,
-  busyLabel,
-  flow,
-  done,
-  note,
-  children,
-}: {
-  onSubmit: () => Promise<void>;
-  canSubmit: boolean;
-  label: string;
-  busyLabel: string;
-  flow: TransactionFlow;
-  done: string | null;
-  /** Shown under the button. */
-  note?: ReactNode;
-  children: ReactNode;
-}) {
-  return (
-    <form
-      className="pos-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void onSubmit();
-      }}
-    >
-      {children}
-      <button type="submit" disabled={!canSubmit || flow.busy}>
-        {flow.busy ? busyLabel : label}
-      </button>
-      {note}
-      <TransactionStatus flow={flow} />
-      {done && (
-        <p className="pos-success" role="status">
-          {done}
-        </p>
-      )}
-    </form>
-  );
-}
-
-/** A preview's debt ratio after the action, next to the ratio now. */
-function DebtRatioAfter({ afterBps, nowBps }: { afterBps: bigint; nowBps: bigint }) {
-  return (
-    <div>
-      <dt>Debt ratio after</dt>
-      <dd>
-        ≈ {formatBps(afterBps)} <span className="muted">(now {formatBps(nowBps)})</span>
-      </dd>
-    </div>
-  );
-}
-
 // ------------------------------------------------------------------------------------------------ add collateral
 
 function AddCollateral({ vault, live, id, view, balances, slippageBps }: { vault: VaultMeta; live: VaultLive; id: bigint; view: PositionViewData; balances: [bigint, bigint] | null; slippageBps: bigint }) {
-  const { readProvider, blockNumber } = useChain();
+  const { readProvider } = useChain();
   const flow = useTransactionFlow();
   const amounts = useTokenAmounts(vault, balances, flow.reset);
   const { amount0, amount1, nothing, valid } = amounts;
   const [done, setDone] = useState<string | null>(null);
-  const [pair, setPair] = useState<{ reserve0: bigint; reserve1: bigint; totalSupply: bigint } | null>(null);
-  useEffect(() => {
-    if (blockNumber === null) return;
-    let cancelled = false;
-    readPairState(readProvider, vault, blockNumber)
-      .then((state) => !cancelled && setPair(state))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [readProvider, vault, blockNumber]);
+  const { value: pair } = useBlockRead((blockNumber) => readPairState(readProvider, vault, blockNumber), [readProvider, vault]);
 
   const preview = useMemo(() => {
     if (!valid || !pair) return null;
@@ -271,13 +206,13 @@ function AddCollateral({ vault, live, id, view, balances, slippageBps }: { vault
             borrow1: 0n,
             minLp,
             minShares,
-            deadline: await deadline(readProvider),
+            deadline: await readTransactionDeadline(readProvider),
           });
         },
       },
     ];
     if (await flow.run(steps)) {
-      setDone(`Added ${amounts.enteredText} to position #${id}.`);
+      setDone(`Added ${amounts.enteredText} to ${positionName(vault.name, id)}.`);
       amounts.clear();
     }
   };
@@ -316,8 +251,7 @@ function AddCollateral({ vault, live, id, view, balances, slippageBps }: { vault
 
 function RepayDebt({ vault, live, id, view, balances }: { vault: VaultMeta; live: VaultLive; id: bigint; view: PositionViewData; balances: [bigint, bigint] | null }) {
   const flow = useTransactionFlow();
-  const owed = (amount: bigint): AmountCeiling => ({ amount, reason: "More than the position owes" });
-  const amounts = useTokenAmounts(vault, balances, flow.reset, [owed(view.debt0), owed(view.debt1)]);
+  const amounts = useTokenAmounts(vault, balances, flow.reset, [debtCeiling(view.debt0), debtCeiling(view.debt1)]);
   const { amount0, amount1, valid } = amounts;
   const [done, setDone] = useState<string | null>(null);
   // Repaying the whole debt of a token: interest keeps accruing until the transaction is mined, so the vault is
@@ -341,7 +275,7 @@ function RepayDebt({ vault, live, id, view, balances }: { vault: VaultMeta; live
       },
     ];
     if (await flow.run(steps)) {
-      setDone(`Repaid ${amounts.enteredText}${full0 || full1 ? " (in full, with the interest until it was mined)" : ""} of position #${id}'s debt.`);
+      setDone(`Repaid ${amounts.enteredText}${full0 || full1 ? " (in full, with the interest until it was mined)" : ""} of ${positionName(vault.name, id)}'s debt.`);
       amounts.clear();
     }
   };
@@ -360,15 +294,17 @@ function RepayDebt({ vault, live, id, view, balances }: { vault: VaultMeta; live
         hint={
           full
             ? `Repays the whole ${token.symbol} debt, including interest until the transaction is mined.`
-            : `Owed: ${formatToken(debt, token, token.decimals)}${balance !== undefined ? ` · wallet: ${formatToken(balance, token)}` : ""}`
+            : `Owed: ${formatToken(debt, token)}${balance !== undefined ? ` · wallet: ${formatToken(balance, token)}` : ""}`
         }
       />
     );
   };
 
   return (
-    <ActionForm onSubmit={submit} canSubmit={valid} label="Repay debt" busyLabel="Repaying…" flow={flow} done={done}>
-      <p className="muted">Pay debt back from your wallet; the position keeps all its liquidity, so the debt ratio falls.</p>
+    <ActionForm onSubmit={submit} canSubmit={valid} label="Repay debt" busyLabel="Repaying…" flow={flow} done={done} testId="repay-submit">
+      <p className="muted">
+        Lower the leverage: pay debt back from your wallet. The position keeps all its liquidity, so its debt ratio and leverage fall.
+      </p>
       {field(0)}
       {field(1)}
       {valid && (
@@ -378,6 +314,7 @@ function RepayDebt({ vault, live, id, view, balances }: { vault: VaultMeta; live
             <dd>≈ {formatUsdWad(debtAfter)}</dd>
           </div>
           <DebtRatioAfter afterBps={debtRatioBps(debtAfter, view.valueWad)} nowBps={view.debtRatioBps} />
+          <LeverageAfter afterWad={positionLeverageWad(view.valueWad, debtAfter)} nowWad={positionLeverageWad(view.valueWad, view.debtValueWad)} />
         </dl>
       )}
     </ActionForm>
@@ -387,30 +324,15 @@ function RepayDebt({ vault, live, id, view, balances }: { vault: VaultMeta; live
 // ------------------------------------------------------------------------------------------------ close
 
 function ClosePosition({ vault, live, id, view, slippageBps }: { vault: VaultMeta; live: VaultLive; id: bigint; view: PositionViewData; slippageBps: bigint }) {
-  const { readProvider, blockNumber, deployment } = useChain();
+  const { readProvider, deployment } = useChain();
   const flow = useTransactionFlow();
   const sliderId = useId();
   const [percent, setPercent] = useState(100);
   const [receiveAs, setReceiveAs] = useState<ReceiveAs>(ReceiveAs.BothTokens);
-  const [state, setState] = useState<CloseState | null>(null);
-  const [stateError, setStateError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const factory = deployment.farming?.uniswapFactory;
+  const { value: state, error: stateError } = useBlockRead((blockNumber) => readCloseState(readProvider, vault, id, factory, blockNumber), [readProvider, vault, id, factory]);
 
-  useEffect(() => {
-    if (blockNumber === null) return;
-    let cancelled = false;
-    readCloseState(readProvider, vault, id, factory, blockNumber)
-      .then((next) => {
-        if (cancelled) return;
-        setState(next);
-        setStateError(null);
-      })
-      .catch((error) => !cancelled && setStateError(error instanceof Error ? error.message : String(error)));
-    return () => {
-      cancelled = true;
-    };
-  }, [readProvider, vault, id, factory, blockNumber]);
 
   const fractionBps = BigInt(percent) * 100n;
   const preview: ClosePreview | null = useMemo(() => (state ? previewClose({ ...state, fractionBps, receiveAs }) : null), [state, fractionBps, receiveAs]);
@@ -437,15 +359,15 @@ function ClosePosition({ vault, live, id, view, slippageBps }: { vault: VaultMet
             receiveAs,
             minAmount0,
             minAmount1,
-            deadline: await deadline(readProvider),
+            deadline: await readTransactionDeadline(readProvider),
           });
         },
       },
     ]);
     if (!ok) return;
     // A full close unmounts this form (the position leaves the open list), so its confirmation goes to the page.
-    if (closing === 100) pushFlash(`Position #${id} in ${vault.name} is closed; the proceeds are in your wallet.`);
-    else setDone(`Closed ${closing}% of position #${id}; the proceeds are in your wallet.`);
+    if (closing === 100) pushFlash(`${positionName(vault.name, id)} is closed; the proceeds are in your wallet.`);
+    else setDone(`Closed ${closing}% of ${positionName(vault.name, id)}; the proceeds are in your wallet.`);
   };
 
   const receiveOptions: { value: ReceiveAs; label: string }[] = [

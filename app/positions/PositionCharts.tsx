@@ -34,6 +34,29 @@ export interface ChartPoint {
   liquidationAbove: number | null;
 }
 
+/** An event drawn on the time axis: a liquidation (full or partial) or an executed protection order. */
+export interface ChartMarker {
+  t: number;
+  label: string;
+  kind: "liquidation" | "partial" | "order";
+}
+
+const MARKER_COLORS: Record<ChartMarker["kind"], string> = { liquidation: "#b42318", partial: "#e8590c", order: "#7a5af8" };
+const ORDER_COLOR = "#7a5af8";
+
+/** The markers as vertical reference lines (recharts needs them as direct children, so this returns elements). */
+function markerLines(markers: ChartMarker[] | undefined) {
+  return (markers ?? []).map((marker, index) => (
+    <ReferenceLine
+      key={`${marker.t}-${index}`}
+      x={marker.t}
+      stroke={MARKER_COLORS[marker.kind]}
+      strokeDasharray="3 3"
+      label={{ value: marker.label, position: "insideTopRight", fontSize: 10, fill: MARKER_COLORS[marker.kind] }}
+    />
+  ));
+}
+
 export interface HarvestPoint {
   t: number;
   blockNumber: number;
@@ -70,7 +93,7 @@ function compactUsd(value: number): string {
   return `$${Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(value)}`;
 }
 
-export function EquityDebtChart({ points }: { points: ChartPoint[] }) {
+export function EquityDebtChart({ points, markers }: { points: ChartPoint[]; markers?: ChartMarker[] }) {
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <AreaChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
@@ -81,14 +104,29 @@ export function EquityDebtChart({ points }: { points: ChartPoint[] }) {
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Area type="stepAfter" dataKey="debt" name="Debt" stackId="value" stroke={DEBT_COLOR} fill={DEBT_COLOR} fillOpacity={0.35} isAnimationActive={false} />
         <Area type="stepAfter" dataKey="equity" name="Equity" stackId="value" stroke={EQUITY_COLOR} fill={EQUITY_COLOR} fillOpacity={0.35} isAnimationActive={false} />
+        {markerLines(markers)}
       </AreaChart>
     </ResponsiveContainer>
   );
 }
 
-export function DebtRatioChart({ points }: { points: ChartPoint[] }) {
+/**
+ * The debt ratio over time with the kill and work factors, and, when a deleverage order is set, its trigger (where it
+ * fires) and target (where it brings the position back) as dashed lines.
+ */
+export function DebtRatioChart({
+  points,
+  markers,
+  trigger,
+  target,
+}: {
+  points: ChartPoint[];
+  markers?: ChartMarker[];
+  trigger?: number | null;
+  target?: number | null;
+}) {
   const last = points[points.length - 1];
-  const highest = Math.max(...points.map((point) => point.ratio ?? 0), last?.kill ?? 0);
+  const highest = Math.max(...points.map((point) => point.ratio ?? 0), last?.kill ?? 0, trigger ?? 0);
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <LineChart data={points} margin={{ top: 16, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
@@ -113,6 +151,23 @@ export function DebtRatioChart({ points }: { points: ChartPoint[] }) {
             label={{ value: `Work ${formatPercent(last.work, 0)}`, position: "insideBottomLeft", fontSize: 11, fill: WORK_COLOR }}
           />
         )}
+        {trigger != null && (
+          <ReferenceLine
+            y={trigger}
+            stroke={ORDER_COLOR}
+            strokeDasharray="8 4"
+            label={{ value: `Order trigger ${formatPercent(trigger, trigger * 100 === Math.round(trigger * 100) ? 0 : 2)}`, position: "insideTopLeft", fontSize: 11, fill: ORDER_COLOR }}
+          />
+        )}
+        {target != null && (
+          <ReferenceLine
+            y={target}
+            stroke={ORDER_COLOR}
+            strokeDasharray="1 4"
+            label={{ value: `Order target ${formatPercent(target, target * 100 === Math.round(target * 100) ? 0 : 2)}`, position: "insideBottomRight", fontSize: 11, fill: ORDER_COLOR }}
+          />
+        )}
+        {markerLines(markers)}
       </LineChart>
     </ResponsiveContainer>
   );
@@ -125,15 +180,35 @@ function axisPrice(value: number, unit: string): string {
   return unit === "USD" ? `$${text}` : text;
 }
 
-export function PriceChart({ points, unit, format }: { points: ChartPoint[]; unit: string; format: (value: number) => string }) {
+/** The price with the liquidation prices, and a price order's stop-loss (low) and take-profit (high) as dashed lines. */
+export function PriceChart({
+  points,
+  unit,
+  format,
+  markers,
+  orderLow,
+  orderHigh,
+}: {
+  points: ChartPoint[];
+  unit: string;
+  format: (value: number) => string;
+  markers?: ChartMarker[];
+  orderLow?: number | null;
+  orderHigh?: number | null;
+}) {
   const hasAbove = points.some((point) => point.liquidationAbove !== null);
   const hasBelow = points.some((point) => point.liquidationBelow !== null);
+  // The order's prices stay in view even when far from the price line.
+  const values = points.flatMap((point) => [point.price, point.liquidationBelow, point.liquidationAbove]).filter((value): value is number => value !== null);
+  const orderPrices = [orderLow, orderHigh].filter((value): value is number => value != null);
+  const domain: [number | string, number | string] =
+    orderPrices.length > 0 && values.length > 0 ? [Math.min(...values, ...orderPrices) * 0.98, Math.max(...values, ...orderPrices) * 1.02] : ["auto", "auto"];
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
         <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
         {TimeAxis({ points })}
-        <YAxis domain={["auto", "auto"]} tickFormatter={(value: number) => axisPrice(value, unit)} width={60} fontSize={11} />
+        <YAxis domain={domain} tickFormatter={(value: number) => axisPrice(value, unit)} width={60} fontSize={11} />
         <Tooltip labelFormatter={tooltipLabel} formatter={(value) => `${format(Number(value))}${unit === "USD" ? "" : ` ${unit}`}`} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Line type="monotone" dataKey="price" name="Price" stroke={PRICE_COLOR} strokeWidth={2} dot={false} isAnimationActive={false} />
@@ -143,6 +218,13 @@ export function PriceChart({ points, unit, format }: { points: ChartPoint[]; uni
         {hasAbove && (
           <Line type="stepAfter" dataKey="liquidationAbove" name="Liquidation price (above)" stroke="#9e1c10" strokeDasharray="2 3" dot={false} connectNulls={false} isAnimationActive={false} />
         )}
+        {orderLow != null && (
+          <ReferenceLine y={orderLow} stroke={ORDER_COLOR} strokeDasharray="8 4" label={{ value: `Stop-loss ${format(orderLow)}`, position: "insideBottomLeft", fontSize: 11, fill: ORDER_COLOR }} />
+        )}
+        {orderHigh != null && (
+          <ReferenceLine y={orderHigh} stroke={ORDER_COLOR} strokeDasharray="8 4" label={{ value: `Take-profit ${format(orderHigh)}`, position: "insideTopLeft", fontSize: 11, fill: ORDER_COLOR }} />
+        )}
+        {markerLines(markers)}
       </LineChart>
     </ResponsiveContainer>
   );

@@ -7,12 +7,13 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { describeError, decodeProtocolError } from "../../lib/errors";
-import { formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
+import { formatTokenReadable, formatUsd, formatUsdWad } from "../../lib/format";
+import { pairLabel, positionName } from "../../lib/names";
+import { positionRisk } from "../../lib/risk";
 import {
   findOpeningBlock,
   isClosedPosition,
   liquidationPriceView,
-  positionHealth,
   priceSubjectOf,
   profitAndLoss,
   readHarvestShares,
@@ -27,16 +28,22 @@ import {
   loadVaultMetas,
   positionEvents,
   pricesAtBlocks,
+  readPositionOrders,
   readPositionView,
   readVaultLive,
+  type PositionOrders,
   type PositionViewData,
   type VaultLive,
   type VaultMeta,
 } from "./chainData";
-import { DebtRatioBar, formatTime, formatToken, HealthBadge, HealthWarning, PnlFigure, PositionFigures } from "./display";
+import { RiskBadge } from "../risk/DebtRatioBar";
+import { formatTime, HealthWarning, PnlFigure, PnlPartsTable, PositionOverview } from "./display";
+import { describePositionEvent } from "../../lib/positionEventWords";
+import { pnlBreakdown } from "../../lib/pnlBreakdown";
+import { isDeleverageActive, isPriceActive } from "../../lib/protectionOrders";
 import { FlashMessages } from "./flash";
 import { PositionActions } from "./PositionActions";
-import { DebtRatioChart, EquityDebtChart, HarvestChart, PriceChart, type ChartPoint } from "./PositionCharts";
+import { DebtRatioChart, EquityDebtChart, HarvestChart, PriceChart, type ChartMarker, type ChartPoint } from "./PositionCharts";
 import "./positions.css";
 
 /** Blocks sampled evenly over the position's life, on top of every block it changed in. */
@@ -50,6 +57,7 @@ interface Current {
   meta: VaultMeta;
   live: VaultLive;
   view: PositionViewData;
+  orders: PositionOrders;
   openedBlock: number;
   blockNumber: number;
   timestamp: number;
@@ -95,15 +103,16 @@ export function PositionDetail({ vaultName, positionId }: { vaultName: string; p
           if (!cancelled) setCurrent({ status: "missing", reason: `${vaultName} has no position #${positionId}.` });
           return;
         }
-        const [live, view, block] = await Promise.all([
+        const [live, view, orders, block] = await Promise.all([
           readVaultLive(readProvider, meta, blockNumber),
           readPositionView(readProvider, meta, id, blockNumber),
+          readPositionOrders(readProvider, meta, id, blockNumber),
           readProvider.getBlock(blockNumber),
         ]);
         const found = await positionEvents(readProvider, meta.address, [{ id, openedBlock }], blockNumber);
         const prices = await pricesAtBlocks(readProvider, meta, found.map((event) => event.blockNumber));
         if (cancelled) return;
-        setCurrent({ status: "ready", value: { meta, live, view, openedBlock, blockNumber, timestamp: block?.timestamp ?? 0 } });
+        setCurrent({ status: "ready", value: { meta, live, view, orders, openedBlock, blockNumber, timestamp: block?.timestamp ?? 0 } });
         setEvents(found);
         setPnlPrices(prices);
       } catch (error) {
@@ -169,7 +178,7 @@ export function PositionDetail({ vaultName, positionId }: { vaultName: string; p
           ← My positions
         </a>
         <h1>
-          {vaultName} position #{positionId}
+          {positionName(vaultName, positionId)}
         </h1>
         {current.status === "loading" ? (
           <p className="muted" role="status">
@@ -184,8 +193,8 @@ export function PositionDetail({ vaultName, positionId }: { vaultName: string; p
     );
   }
 
-  const { meta, live, view } = current.value;
-  const health = positionHealth(view, live.killFactorBps);
+  const { meta, live, view, orders } = current.value;
+  const risk = positionRisk(view, live.workFactorBps, live.killFactorBps);
   const isOwner = address !== null && address.toLowerCase() === view.owner.toLowerCase();
   const pnl =
     events && pnlPrices && events.every((event) => pnlPrices.has(event.blockNumber))
@@ -200,17 +209,19 @@ export function PositionDetail({ vaultName, positionId }: { vaultName: string; p
       </a>
       <div className="pos-title">
         <h1>
-          {meta.name} position #{positionId}
+          {positionName(meta.name, positionId)}
         </h1>
-        <HealthBadge health={health} closed={closed} />
+        <RiskBadge level={risk} closed={closed} />
       </div>
       <FlashMessages />
       <p className="muted">
         Owner <code title={view.owner}>{view.owner.slice(0, 6)}…{view.owner.slice(-4)}</code>
         {isOwner && " (you)"} · opened in block {current.value.openedBlock}
-        {openedAt ? `, ${formatTime(openedAt)}` : ""} · {meta.token0.symbol}/{meta.token1.symbol} pair · figures as of block {current.value.blockNumber}
+        {openedAt ? `, ${formatTime(openedAt)}` : ""} · {pairLabel(meta.name, meta.token0.symbol, meta.token1.symbol)} pair · figures as of block {current.value.blockNumber}
       </p>
-      {!closed && <HealthWarning vaultName={meta.name} id={id} health={health} ratioBps={view.debtRatioBps} killFactorBps={live.killFactorBps} />}
+      {!closed && (
+        <HealthWarning vaultName={meta.name} id={id} level={risk} ratioBps={view.debtRatioBps} workFactorBps={live.workFactorBps} killFactorBps={live.killFactorBps} />
+      )}
 
       {closed ? (
         <div className="card pos-section">
@@ -224,25 +235,118 @@ export function PositionDetail({ vaultName, positionId }: { vaultName: string; p
         </div>
       ) : (
         <div className="card pos-section">
-          <PositionFigures vault={meta} live={live} view={view} pnl={pnl} />
-          <DebtRatioBar ratioBps={view.debtRatioBps} workFactorBps={live.workFactorBps} killFactorBps={live.killFactorBps} health={health} />
+          <PositionOverview vault={meta} live={live} view={view} pnl={pnl} orders={orders} />
           {isOwner ? (
-            <PositionActions vault={meta} live={live} id={id} view={view} />
+            <PositionActions vault={meta} live={live} id={id} view={view} orders={orders} />
           ) : (
             <p className="muted" style={{ margin: 0 }}>
-              {address ? "Only the owner's wallet can add collateral, repay or close this position." : "Connect the owner's wallet to add collateral, repay or close this position."}
+              {address
+                ? "Only the owner's wallet can add collateral, borrow, repay, close or set protection orders on this position."
+                : "Connect the owner's wallet to add collateral, borrow, repay, close or set protection orders on this position."}
             </p>
           )}
         </div>
       )}
 
-      <HistorySection history={history} current={current.value} closed={closed} onRefresh={() => setHistoryRequest((count) => count + 1)} />
-      <EventList events={events} meta={meta} closed={closed} eventTimes={history.status === "ready" ? history.value.eventTimes : undefined} />
+      <PnlSection history={history} current={current.value} events={events} pnlWad={pnl?.pnlWad ?? null} />
+      <HistorySection history={history} current={current.value} events={events} closed={closed} onRefresh={() => setHistoryRequest((count) => count + 1)} />
+      <EventList events={events} meta={meta} closed={closed} history={history.status === "ready" ? history.value : undefined} />
     </section>
   );
 }
 
-function HistorySection({ history, current, closed, onRefresh }: { history: Load<History>; current: Current; closed: boolean; onRefresh: () => void }) {
+/**
+ * The fair LP price (USD WAD per whole LP) at a block, from the history point there (value / LP), or the latest
+ * earlier point with LP (a block that unwound everything holds none after it).
+ */
+function lpPriceAt(points: HistoryPoint[], blockNumber: number): bigint | null {
+  let found: bigint | null = null;
+  for (const point of points) {
+    if (point.blockNumber > blockNumber) break;
+    if (point.lpAmount > 0n) found = (point.valueWad * 10n ** 18n) / point.lpAmount;
+  }
+  return found;
+}
+
+/** The USD value of an unwind's LP at its block, for the history's words. */
+function unwoundValue(points: HistoryPoint[]) {
+  return (event: PositionEvent): bigint | null => {
+    if (event.kind !== "liquidated" && event.kind !== "deleverageOrderExecuted" && event.kind !== "priceOrderExecuted" && event.kind !== "decreased") return null;
+    // The point at the event's block is after it; the price per LP hardly moves within a block, but the LP before
+    // the unwind is what was priced: take the last point before the block when there is one.
+    const price = lpPriceAt(points, event.blockNumber - 1) ?? lpPriceAt(points, event.blockNumber);
+    return price === null ? null : (event.lpRemoved * price) / 10n ** 18n;
+  };
+}
+
+function PnlSection({ history, current, events, pnlWad }: { history: Load<History>; current: Current; events: PositionEvent[] | null; pnlWad: bigint | null }) {
+  const { meta, live, view } = current;
+  const parts = useMemo(() => {
+    if (history.status !== "ready" || !events || pnlWad === null) return null;
+    const points = [...history.value.points];
+    // End the fee index at the live figures when the samples stop earlier.
+    if (current.blockNumber > history.value.toBlock && view.lpAmount > 0n) points.push({ ...points[points.length - 1], ...view, price0Wad: live.price0Wad, price1Wad: live.price1Wad, blockNumber: current.blockNumber });
+    return pnlBreakdown({
+      totalWad: pnlWad,
+      harvestValuesWad: history.value.harvests.harvests.map((harvest) => harvest.valueWad),
+      points,
+      events,
+      debt0Now: view.debt0,
+      debt1Now: view.debt1,
+      price0Wad: live.price0Wad,
+      price1Wad: live.price1Wad,
+      decimals0: meta.token0.decimals,
+      decimals1: meta.token1.decimals,
+    });
+  }, [history, events, pnlWad, current, meta, live, view]);
+  return (
+    <div className="pos-section" data-testid="pnl-section">
+      <h2>Profit and loss, part by part</h2>
+      {parts && history.status === "ready" ? (
+        <>
+          <PnlPartsTable parts={parts} harvestsShown={history.value.harvests.harvests.length} harvestsTotal={history.value.harvests.total} />
+          <p className="pos-chart-note">
+            Each part from the chain: harvests (Harvested events and this position&apos;s LP shares at each), the pair&apos;s fee growth between the history&apos;s
+            points, and interest from the borrow and repay events against the debt now. Price move and impermanent loss is what remains of the total, so the four add
+            up to it exactly.
+          </p>
+        </>
+      ) : (
+        <p className="muted" role="status">
+          Reading the history the parts are worked out from…
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The history's unwinds as chart markers: partial and full liquidations, executed orders. */
+function eventMarkers(events: PositionEvent[] | null, times: Map<number, number>): ChartMarker[] {
+  if (!events) return [];
+  const markers: ChartMarker[] = [];
+  for (const event of events) {
+    const time = times.get(event.blockNumber);
+    if (!time) continue;
+    if (event.kind === "liquidated") markers.push({ t: time * 1000, label: event.whole ? "Liquidated" : "Partly liquidated", kind: event.whole ? "liquidation" : "partial" });
+    else if (event.kind === "deleverageOrderExecuted") markers.push({ t: time * 1000, label: "Deleverage order", kind: "order" });
+    else if (event.kind === "priceOrderExecuted") markers.push({ t: time * 1000, label: "Price order", kind: "order" });
+  }
+  return markers;
+}
+
+function HistorySection({
+  history,
+  current,
+  events,
+  closed,
+  onRefresh,
+}: {
+  history: Load<History>;
+  current: Current;
+  events: PositionEvent[] | null;
+  closed: boolean;
+  onRefresh: () => void;
+}) {
   const { meta } = current;
   const subject = priceSubjectOf(meta.token0.symbol, meta.token1.symbol);
   const base = subject.base === 0 ? meta.token0 : meta.token1;
@@ -320,6 +424,17 @@ function HistorySection({ history, current, closed, onRefresh }: { history: Load
     );
   }
   const { harvests } = history.value;
+  const markers = eventMarkers(events, history.value.eventTimes);
+  const { orders } = current;
+  const deleverage = !closed && isDeleverageActive(orders.deleverage) ? orders.deleverage : null;
+  const priceOrder = !closed && isPriceActive(orders.price) ? orders.price : null;
+  // The price chart is in USD of its base token; a price order on that token draws there (a pair priced in its other
+  // token, two stablecoins, is drawn in that token, so its USD order is only said in words).
+  const priceOnChart = priceOrder && !subject.inOtherToken && (priceOrder.priceOfToken1 ? 1 : 0) === subject.base ? priceOrder : null;
+  const orderLines = {
+    low: priceOnChart && priceOnChart.lowPriceWad > 0n ? Number(priceOnChart.lowPriceWad) / 1e18 : null,
+    high: priceOnChart && priceOnChart.highPriceWad > 0n ? Number(priceOnChart.highPriceWad) / 1e18 : null,
+  };
   const harvestTotal = harvests.harvests.reduce((sum, harvest) => sum + harvest.valueWad, 0n);
   return (
     <div className="pos-section">
@@ -338,21 +453,31 @@ function HistorySection({ history, current, closed, onRefresh }: { history: Load
       <div className="pos-chart-grid">
         <article className="card" data-testid="chart-equity">
           <h3>Equity and debt (USD)</h3>
-          <EquityDebtChart points={points} />
+          <EquityDebtChart points={points} markers={markers} />
           <p className="pos-chart-note">Stacked: debt below, equity above; together the position&apos;s value.</p>
         </article>
         <article className="card" data-testid="chart-ratio">
           <h3>Debt ratio</h3>
-          <DebtRatioChart points={points} />
-          <p className="pos-chart-note">Anyone may liquidate the position above the kill factor; opening and borrowing stop at the work factor.</p>
+          <DebtRatioChart
+            points={points}
+            markers={markers}
+            trigger={deleverage ? Number(deleverage.triggerDebtRatioBps) / 10_000 : null}
+            target={deleverage ? Number(deleverage.targetDebtRatioBps) / 10_000 : null}
+          />
+          <p className="pos-chart-note">
+            Anyone may liquidate the position above the kill factor; opening and borrowing stop at the work factor.
+            {deleverage ? " The deleverage order's trigger and target are drawn dashed." : ""}
+            {markers.length > 0 ? " Liquidations (full and partial) and executed orders are marked where they happened." : ""}
+          </p>
         </article>
         <article className="card" data-testid="chart-price">
           <h3>
             {base.symbol} price and liquidation price ({unit})
           </h3>
-          <PriceChart points={points} unit={unit} format={formatPrice} />
+          <PriceChart points={points} unit={unit} format={formatPrice} markers={markers} orderLow={orderLines.low} orderHigh={orderLines.high} />
           <p className="pos-chart-note">
             Where the position would reach its kill factor if only {base.symbol}&apos;s price moved{subject.inOtherToken ? ` (in ${other.symbol})` : ""}, at each point&apos;s debt and value.
+            {priceOnChart ? " The stop-loss / take-profit prices are drawn dashed." : priceOrder ? " The price order is on a USD price, said in words above." : ""}
           </p>
         </article>
         <article className="card" data-testid="chart-harvests">
@@ -397,7 +522,7 @@ function HarvestTable({ harvests }: { harvests: HarvestShare[] }) {
             {shown.map((harvest) => (
               <tr key={`${harvest.transactionHash}-${harvest.blockNumber}`}>
                 <td>{formatTime(harvest.timestamp)}</td>
-                <td>{formatTokenAmount(harvest.rewardAmount, 18, 4)} FLUX</td>
+                <td>{formatTokenReadable(harvest.rewardAmount, 18)} FLUX</td>
                 <td title={`${harvest.positionLp} LP base units of ${harvest.lpAdded} added`}>{formatLp(harvest.positionLp)} LP</td>
                 <td>{formatUsdWad(harvest.valueWad)}</td>
               </tr>
@@ -414,45 +539,25 @@ function HarvestTable({ harvests }: { harvests: HarvestShare[] }) {
   );
 }
 
-/** LP tokens (18 decimals) to 4 significant digits: a stablecoin pair's LP is a tiny number of whole tokens. */
+/** LP tokens have 18 decimals; a stablecoin pair's LP is a tiny number of whole tokens, read "< 0.000001". */
 function formatLp(amount: bigint): string {
-  const whole = Number(amount) / 1e18;
-  if (whole === 0) return "0";
-  return whole >= 0.001 ? whole.toLocaleString("en-US", { maximumSignificantDigits: 4 }) : whole.toExponential(3);
+  return formatTokenReadable(amount, 18);
 }
 
-function EventList({ events, meta, closed, eventTimes }: { events: PositionEvent[] | null; meta: VaultMeta; closed: boolean; eventTimes: Map<number, number> | undefined }) {
+function EventList({ events, meta, closed, history }: { events: PositionEvent[] | null; meta: VaultMeta; closed: boolean; history: History | undefined }) {
   if (!events) return null;
   const last = events[events.length - 1];
-  const tokens = (amount0: bigint, amount1: bigint) =>
-    [amount0 > 0n && formatToken(amount0, meta.token0), amount1 > 0n && formatToken(amount1, meta.token1)].filter(Boolean).join(" + ") || "nothing";
+  const eventTimes = history?.eventTimes;
+  const unwound = history ? unwoundValue(history.points) : undefined;
   const describe = (event: PositionEvent): [string, string] => {
-    switch (event.kind) {
-      case "opened":
-        return ["Opened", `by ${event.owner.slice(0, 6)}…${event.owner.slice(-4)}`];
-      case "increased":
-        return [
-          "Increased",
-          `Put in ${tokens(event.amount0, event.amount1)}${event.borrow0 + event.borrow1 > 0n ? `; borrowed ${tokens(event.borrow0, event.borrow1)}` : ""}; ${formatLp(event.lpAdded)} LP added`,
-        ];
-      case "repaid":
-        return ["Debt repaid", `Repaid ${tokens(event.repaid0, event.repaid1)} from the wallet`];
-      case "decreased":
-        return [closed && event === last ? "Closed" : "Partly closed", `Unwound ${formatLp(event.lpRemoved)} LP; repaid ${tokens(event.repaid0, event.repaid1)}; returned ${tokens(event.returned0, event.returned1)}`];
-      case "liquidated":
-        return [
-          "Liquidated",
-          `By ${event.liquidator.slice(0, 6)}…${event.liquidator.slice(-4)}: bounty ${tokens(event.bounty0, event.bounty1)}; repaid ${tokens(event.repaid0, event.repaid1)}; returned ${tokens(event.returned0, event.returned1)}${
-            event.badDebt0 + event.badDebt1 > 0n ? `; bad debt ${tokens(event.badDebt0, event.badDebt1)}` : ""
-          }`,
-        ];
-    }
+    const words = describePositionEvent(event, { token0: meta.token0, token1: meta.token1, unwoundValueWad: unwound, closedIt: closed && event === last });
+    return [words.title, words.detail];
   };
   return (
     <div className="pos-section">
       <h2>Events</h2>
       <div className="table-scroll">
-        <table className="pos-events">
+        <table className="pos-events" data-testid="events">
           <thead>
             <tr>
               <th>Time</th>

@@ -20,19 +20,24 @@ import {
 } from "../../typechain-types";
 import type { VaultLens } from "../../typechain-types";
 import type { ClosePreviewInput } from "../../lib/closePreview";
+import type { BorrowLimits, OpenMarket } from "../../lib/openPreview";
 import {
+  deleverageOrderRecord,
   findOwnedPositions,
   isClosedPosition,
-  positionHealth,
+  priceOrderRecord,
   positionViewFigures,
   readPositionEvents,
   readPricesAt,
+  type DeleverageOrderRecord,
   type PositionEvent,
-  type PositionHealth,
   type PositionViewFigures,
+  type PriceOrderRecord,
   type PricesWad,
 } from "../../lib/positionHistory";
+import { positionRisk, type RiskLevel } from "../../lib/risk";
 import { useChain, useWallet } from "../wallet/WalletProvider";
+import { fromLensState } from "../farms/useVaultState";
 
 export interface TokenMeta {
   address: string;
@@ -61,6 +66,16 @@ export interface VaultLive {
   paused: boolean;
   price0Wad: bigint;
   price1Wad: bigint;
+  /** The pair's reserves and LP supply at that block: what one LP token holds (net exposure). */
+  reserve0: bigint;
+  reserve1: bigint;
+  pairTotalSupply: bigint;
+}
+
+/** A position's protection orders as the vault stores them; an inactive one has a zero trigger / no bound. */
+export interface PositionOrders {
+  deleverage: DeleverageOrderRecord;
+  price: PriceOrderRecord;
 }
 
 /** positionView's whole answer at one block: the figures, the owner and the vault's own liquidatable verdict. */
@@ -76,8 +91,9 @@ export interface OwnedPosition {
   id: bigint;
   openedBlock: number;
   view: PositionViewData;
+  orders: PositionOrders;
   closed: boolean;
-  health: PositionHealth;
+  risk: RiskLevel;
 }
 
 // ------------------------------------------------------------------------------------------- vault wiring
@@ -139,6 +155,9 @@ function vaultLiveOf(meta: VaultMeta, state: LensVaultState): VaultLive {
     paused: state.paused,
     price0Wad: state.price0Wad,
     price1Wad: state.price1Wad,
+    reserve0: state.reserve0,
+    reserve1: state.reserve1,
+    pairTotalSupply: state.pairTotalSupply,
   };
 }
 
@@ -162,14 +181,26 @@ export async function readPositionView(provider: JsonRpcProvider, meta: VaultMet
   return { owner: view.owner, ...positionViewFigures(view), liquidatable: view.liquidatable };
 }
 
-/** Several positions of one vault at one block: one lens call. */
-async function readPositionViews(provider: JsonRpcProvider, meta: VaultMeta, ids: bigint[], blockTag: number): Promise<PositionViewData[]> {
+type LensPositionEntry = Awaited<ReturnType<VaultLens["positionEntries"]>>[number];
+
+function ordersOf(entry: LensPositionEntry): PositionOrders {
+  return { deleverage: deleverageOrderRecord(entry.orders.deleverage), price: priceOrderRecord(entry.orders.price) };
+}
+
+/** Several positions of one vault at one block, with their protection orders: one lens call. */
+async function readPositionEntries(provider: JsonRpcProvider, meta: VaultMeta, ids: bigint[], blockTag: number | "latest"): Promise<{ view: PositionViewData; orders: PositionOrders }[]> {
   if (ids.length === 0) return [];
   const entries = await VaultLens__factory.connect(meta.lens, provider).positionEntries(meta.address, ids, { blockTag });
   return entries.map((entry, i) => {
     if (!entry.valued) throw new Error(`${meta.name} #${ids[i]} cannot be valued right now (the oracle refuses a price)`);
-    return { owner: entry.view_.owner, ...positionViewFigures(entry.view_), liquidatable: entry.view_.liquidatable };
+    return { view: { owner: entry.view_.owner, ...positionViewFigures(entry.view_), liquidatable: entry.view_.liquidatable }, orders: ordersOf(entry) };
   });
+}
+
+/** One position's protection orders at one block (the lens's entry for it). */
+export async function readPositionOrders(provider: JsonRpcProvider, meta: VaultMeta, id: bigint, blockTag: number | "latest"): Promise<PositionOrders> {
+  const [entry] = await VaultLens__factory.connect(meta.lens, provider).positionEntries(meta.address, [id], { blockTag });
+  return ordersOf(entry);
 }
 
 // ------------------------------------------------------------------------------------------- owned positions
@@ -262,19 +293,19 @@ class OwnedPositionsStore {
       found.scannedTo = blockNumber;
     }
     const lives = await readVaultLives(provider, metas, blockNumber);
-    const views = new Map<string, PositionViewData>();
+    const entries = new Map<string, { view: PositionViewData; orders: PositionOrders }>();
     await Promise.all(
       metas.map(async (meta) => {
         const ids = found.positions.filter((position) => position.vault.address === meta.address).map((position) => position.id);
-        const read = await readPositionViews(provider, meta, ids, blockNumber);
-        ids.forEach((id, i) => views.set(`${meta.address}:${id}`, read[i]));
+        const read = await readPositionEntries(provider, meta, ids, blockNumber);
+        ids.forEach((id, i) => entries.set(`${meta.address}:${id}`, read[i]));
       }),
     );
     return found.positions.map(({ vault, id, openedBlock }) => {
       const key = `${vault.address}:${id}`;
-      const view = views.get(key)!;
+      const { view, orders } = entries.get(key)!;
       const live = lives.get(vault.address)!;
-      return { key, vault, live, id, openedBlock, view, closed: isClosedPosition(view), health: positionHealth(view, live.killFactorBps) };
+      return { key, vault, live, id, openedBlock, view, orders, closed: isClosedPosition(view), risk: positionRisk(view, live.workFactorBps, live.killFactorBps) };
     });
   }
 }
@@ -413,4 +444,22 @@ export async function readPairState(provider: JsonRpcProvider, meta: VaultMeta, 
   const pair = IUniswapV2Pair__factory.connect(meta.pair, provider);
   const [reserves, totalSupply] = await Promise.all([pair.getReserves({ blockTag }), pair.totalSupply({ blockTag })]);
   return { reserve0: reserves[0], reserve1: reserves[1], totalSupply };
+}
+
+/** What lib/increasePreview needs to preview borrowing more, at one block: one lens call. */
+export interface IncreaseState {
+  market: OpenMarket;
+  maxLeverageWad: bigint;
+  limits: [BorrowLimits, BorrowLimits];
+}
+
+export async function readIncreaseState(provider: JsonRpcProvider, meta: VaultMeta, blockTag: number | "latest"): Promise<IncreaseState> {
+  const state = await VaultLens__factory.connect(meta.lens, provider).vaultState(meta.address, { blockTag });
+  if (!state.pricesAvailable) throw new Error(`The oracle gives no price for ${meta.name} right now (a feed is stale or the sequencer is down)`);
+  const { market, pools } = fromLensState(state, meta.token0, meta.token1);
+  return {
+    market,
+    maxLeverageWad: BigInt(state.risk.maxLeverageWad),
+    limits: pools,
+  };
 }

@@ -1,29 +1,21 @@
 "use client";
 
-/** Small pieces the positions pages share: amounts with units, the health badge, the debt-ratio bar, prices. */
-import { formatBps, formatPercent, formatTokenAmount, formatUsd, formatUsdWad } from "../../lib/format";
-import {
-  liquidationPriceView,
-  priceSubjectOf,
-  relativeChange,
-  safetyBufferBps,
-  warningThresholdBps,
-  type PositionHealth,
-  type ProfitAndLoss,
-} from "../../lib/positionHistory";
-import { tokenValueWad } from "../../lib/vaultMath";
-import type { PositionViewData, TokenMeta, VaultLive, VaultMeta } from "./chainData";
+/** Small pieces the positions pages share: amounts with units, the risk badge and warning, prices. */
+import { formatBps, formatPercent, formatTokenReadable, formatUsd, formatUsdWad } from "../../lib/format";
+import { positionName } from "../../lib/names";
+import { formatLeverage } from "../../lib/openPreview";
+import { liquidationPriceView, priceSubjectOf, relativeChange, safetyBufferBps, type ProfitAndLoss } from "../../lib/positionHistory";
+import { dangerThresholdBps, type RiskLevel } from "../../lib/risk";
+import { positionLeverageWad, tokenValueWad } from "../../lib/vaultMath";
+import { describeExposure, NEUTRAL_SHARE_BPS, netExposure } from "../../lib/exposure";
+import { describeDeleverageOrder, describePriceOrder, isDeleverageActive, isPriceActive } from "../../lib/protectionOrders";
+import type { PnlParts } from "../../lib/pnlBreakdown";
+import type { PositionOrders, PositionViewData, TokenMeta, VaultLive, VaultMeta } from "./chainData";
+import { DebtRatioBar } from "../risk/DebtRatioBar";
 
-/**
- * Whole tokens with their symbol, "4,490.00 USDT" or "0.5123 WETH": 2 decimals for tokens of a few decimals
- * (dollar-sized units), 4 to 6 for 18-decimal tokens, truncated (never rounded up).
- */
-export function formatToken(amount: bigint, token: TokenMeta, maximumFractionDigits?: number): string {
-  const digits = Math.min(maximumFractionDigits ?? (token.decimals >= 18 ? 6 : 2), token.decimals);
-  const minimum = Math.min(token.decimals >= 18 ? 4 : 2, digits);
-  const text = formatTokenAmount(amount, token.decimals, digits);
-  const [whole, fraction = ""] = text.split(".");
-  return `${whole}${minimum > 0 || fraction ? `.${fraction.padEnd(minimum, "0")}` : ""} ${token.symbol}`;
+/** Whole tokens at their useful precision (lib/format.ts formatTokenReadable) with their symbol: "0.995025 WETH". */
+export function formatToken(amount: bigint, token: TokenMeta): string {
+  return `${formatTokenReadable(amount, token.decimals)} ${token.symbol}`;
 }
 
 /** A difference of two percentages, in percentage points. */
@@ -45,58 +37,6 @@ export function formatTime(seconds: number, withSeconds = true): string {
 
 export function vaultHref(vaultName: string, id: bigint): string {
   return `/positions/${encodeURIComponent(vaultName)}/${id}`;
-}
-
-const HEALTH_TEXT: Record<PositionHealth, string> = {
-  safe: "Healthy",
-  warning: "Close to liquidation",
-  liquidatable: "Can be liquidated now",
-};
-
-export function HealthBadge({ health, closed }: { health: PositionHealth; closed?: boolean }) {
-  if (closed) return <span className="pos-badge pos-badge-closed">Closed</span>;
-  return <span className={`pos-badge pos-badge-${health}`}>{HEALTH_TEXT[health]}</span>;
-}
-
-/**
- * The debt ratio against the kill factor: the bar's full width is the kill factor, the fill is the debt ratio, and
- * ticks mark the work factor (the most a position may open or borrow at) and where the warning starts.
- */
-export function DebtRatioBar({ ratioBps, workFactorBps, killFactorBps, health }: { ratioBps: bigint; workFactorBps: bigint; killFactorBps: bigint; health: PositionHealth }) {
-  const kill = Number(killFactorBps);
-  const fill = Math.min(1, Number(ratioBps) / kill);
-  const work = Number(workFactorBps) / kill;
-  const warn = Number(warningThresholdBps(killFactorBps)) / kill;
-  return (
-    <div className="pos-ratio">
-      <div
-        className={`pos-ratio-track pos-ratio-${health}`}
-        role="meter"
-        aria-label="Debt ratio against the kill factor"
-        aria-valuemin={0}
-        aria-valuemax={kill / 100}
-        aria-valuenow={Math.min(Number(ratioBps), kill) / 100}
-      >
-        <div className="pos-ratio-fill" style={{ width: `${fill * 100}%` }} />
-        <div className="pos-ratio-mark pos-ratio-warn" style={{ left: `${warn * 100}%` }} title={`Warning from ${formatBps(warningThresholdBps(killFactorBps))}`} />
-        <div className="pos-ratio-mark pos-ratio-work" style={{ left: `${work * 100}%` }} title={`Work factor ${formatBps(workFactorBps)}`} />
-      </div>
-      <div className="pos-ratio-legend">
-        <span>
-          Debt ratio <strong>{formatBps(ratioBps)}</strong>
-        </span>
-        <span className="muted pos-ratio-keys">
-          <span>
-            <i className="pos-key pos-key-work" /> work factor {formatBps(workFactorBps, 0)}
-          </span>
-          <span>
-            <i className="pos-key pos-key-warn" /> warning from {formatBps(warningThresholdBps(killFactorBps), 1)}
-          </span>
-          <span>kill factor {formatBps(killFactorBps, 0)} (end of bar)</span>
-        </span>
-      </div>
-    </div>
-  );
 }
 
 /** Kill factor minus debt ratio, and what that means. */
@@ -170,27 +110,57 @@ export function LiquidationPrices({ vault, live, view }: { vault: VaultMeta; liv
   );
 }
 
-/** The health warning in words, with the numbers; null for a safe position. */
-export function HealthWarning({ vaultName, id, health, ratioBps, killFactorBps, link }: { vaultName: string; id: bigint; health: PositionHealth; ratioBps: bigint; killFactorBps: bigint; link?: boolean }) {
-  if (health === "safe") return null;
-  const name = `Position #${id.toString()} in ${vaultName}`;
+/**
+ * The warning in words, with the numbers: an alert close to and past the kill factor, a note above the work factor,
+ * nothing at or below it (where every new position may sit).
+ */
+export function HealthWarning({
+  vaultName,
+  id,
+  level,
+  ratioBps,
+  workFactorBps,
+  killFactorBps,
+  link,
+}: {
+  vaultName: string;
+  id: bigint;
+  level: RiskLevel;
+  ratioBps: bigint;
+  workFactorBps: bigint;
+  killFactorBps: bigint;
+  link?: boolean;
+}) {
+  if (level === "safe") return null;
+  const name = positionName(vaultName, id);
+  const ratio = formatBps(ratioBps);
+  const kill = formatBps(killFactorBps);
   const detail = link ? (
     <>
       {" "}
       <a href={vaultHref(vaultName, id)}>View position</a>
     </>
   ) : null;
-  if (health === "liquidatable") {
+  if (level === "liquidatable") {
+    return (
+      <p className="pos-alert pos-alert-liquidatable" role="alert">
+        {name} is at {ratio} debt ratio, past its {kill} kill factor: anyone can liquidate it now. Repay debt or add collateral immediately, or close it.
+        {detail}
+      </p>
+    );
+  }
+  if (level === "danger") {
     return (
       <p className="pos-alert pos-alert-danger" role="alert">
-        {name} is at {formatBps(ratioBps)} debt ratio, past its {formatBps(killFactorBps)} kill factor: anyone can liquidate it now. Repay debt or add
-        collateral immediately, or close it.{detail}
+        {name} is at {ratio} debt ratio, above {formatBps(dangerThresholdBps(workFactorBps, killFactorBps))} and close to liquidation at {kill}. Add collateral
+        or repay debt to stay safe.{detail}
       </p>
     );
   }
   return (
-    <p className="pos-alert pos-alert-warning" role="alert">
-      {name} is at {formatBps(ratioBps)} debt ratio, liquidation at {formatBps(killFactorBps)}. Add collateral or repay debt to stay safe.{detail}
+    <p className="pos-alert pos-alert-watch">
+      {name} is at {ratio} debt ratio, above the {formatBps(workFactorBps)} work factor: the vault lends it no more, and it is liquidated above {kill}.
+      {detail}
     </p>
   );
 }
@@ -215,7 +185,7 @@ export function DebtBreakdown({ vault, live, view }: { vault: VaultMeta; live: V
 
 /** Value, debt, equity, profit and loss, safety buffer and liquidation price: the card's and the detail page's figures. */
 export function PositionFigures({ vault, live, view, pnl }: { vault: VaultMeta; live: VaultLive; view: PositionViewData; pnl: ProfitAndLoss | null | undefined }) {
-  const leverage = view.equityWad > 0n ? Number((view.valueWad * 100n) / view.equityWad) / 100 : null;
+  const leverage = positionLeverageWad(view.valueWad, view.debtValueWad);
   return (
     <dl className="pos-figures">
       <div>
@@ -233,7 +203,7 @@ export function PositionFigures({ vault, live, view, pnl }: { vault: VaultMeta; 
         <dt>Equity</dt>
         <dd>
           {formatUsdWad(view.equityWad)}
-          {leverage !== null && <span className="pos-sub">{leverage.toFixed(2)}x leverage</span>}
+          {leverage !== null && <span className="pos-sub">{formatLeverage(leverage)} leverage</span>}
         </dd>
       </div>
       <div>
@@ -260,4 +230,119 @@ export function PositionFigures({ vault, live, view, pnl }: { vault: VaultMeta; 
   );
 }
 
+/**
+ * Net exposure per token: what the position's LP holds of it less what it owes in it (lib/exposure.ts), "Long 0.42
+ * WETH", "Short 120 USDC", or "Neutral" below 1% of the position's value.
+ */
+export function ExposureFigures({ vault, live, view }: { vault: VaultMeta; live: VaultLive; view: PositionViewData }) {
+  const exposures = netExposure({
+    lpAmount: view.lpAmount,
+    reserve0: live.reserve0,
+    reserve1: live.reserve1,
+    pairTotalSupply: live.pairTotalSupply,
+    debt0: view.debt0,
+    debt1: view.debt1,
+    price0Wad: live.price0Wad,
+    price1Wad: live.price1Wad,
+    decimals0: vault.token0.decimals,
+    decimals1: vault.token1.decimals,
+    valueWad: view.valueWad,
+  });
+  return (
+    <div className="pos-exposure" data-testid="exposure">
+      {([vault.token0, vault.token1] as const).map((token, index) => {
+        const exposure = exposures[index];
+        return (
+          <span key={token.address} className={`pos-exposure-${exposure.side}`} data-testid={`exposure-${token.symbol}`} title={`Held through the LP ${formatToken(exposure.held, token)}, owed ${formatToken(exposure.owed, token)}`}>
+            <strong>{token.symbol}</strong>: {describeExposure(exposure, token)}
+            {exposure.side !== "neutral" && <span className="muted"> ({formatUsdWad(exposure.valueWad)})</span>}
+          </span>
+        );
+      })}
+      <span className="pos-sub">
+        Held in the LP minus owed; neutral below {formatBps(NEUTRAL_SHARE_BPS, 0)} of the position&apos;s value. Long gains when that token rises, short when it falls.
+      </span>
+    </div>
+  );
+}
+
+/** The position's protection orders in words; "none" with what they are for. */
+export function OrdersSummary({ vault, orders }: { vault: VaultMeta; orders: PositionOrders | null | undefined }) {
+  if (!orders) return null;
+  const deleverage = isDeleverageActive(orders.deleverage) ? orders.deleverage : null;
+  const price = isPriceActive(orders.price) ? orders.price : null;
+  return (
+    <div className="pos-orders" data-testid="orders-summary">
+      <strong className="pos-orders-title">Protection orders</strong>
+      {!deleverage && !price && (
+        <span className="muted" data-testid="orders-none">
+          None set. A deleverage order unwinds part of the position when its debt ratio reaches a trigger; a stop-loss / take-profit closes it at a price.
+        </span>
+      )}
+      {deleverage && <span data-testid="order-deleverage-text">{describeDeleverageOrder(deleverage)}.</span>}
+      {price && <span data-testid="order-price-text">{describePriceOrder(price, vault.token0.symbol, vault.token1.symbol)}.</span>}
+      {(deleverage || price) && <span className="pos-sub">Anyone may execute a triggered order (the keeper does); the vault checks the trigger at oracle prices.</span>}
+    </div>
+  );
+}
+
+/** Profit and loss in its parts (lib/pnlBreakdown.ts), which add up to the total exactly. */
+export function PnlPartsTable({ parts, harvestsShown, harvestsTotal }: { parts: PnlParts; harvestsShown: number; harvestsTotal: number }) {
+  const rows: [string, bigint, string, string][] = [
+    ["Rewards compounded", parts.rewardsWad, "pnl-rewards", `This position's share of ${harvestsTotal === harvestsShown ? "every" : `the latest ${harvestsShown} of ${harvestsTotal}`} harvest${harvestsTotal === 1 ? "" : "s"}, at the time of each.`],
+    ["Trading fees", parts.tradingFeesWad, "pnl-fees", "The pair's fee growth on the position's LP (sqrt(reserve0 × reserve1) per LP token, which only fees raise), between the history's points."],
+    ["Borrow interest", parts.borrowInterestWad, "pnl-interest", "Owed now + every debt cleared − everything borrowed, in each token, at today's prices."],
+    ["Price move and impermanent loss", parts.priceEffectWad, "pnl-price", "The rest: the tokens' prices on what the position holds and owes, the LP's rebalancing, and the zap's swap costs."],
+  ];
+  const sign = (value: bigint) => (value > 0n ? "+" : "");
+  return (
+    <div className="table-scroll">
+      <table className="pos-pnl-parts" data-testid="pnl-parts">
+        <tbody>
+          {rows.map(([label, value, testId, note]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td className={value < 0n ? "pos-negative" : value > 0n ? "pos-positive" : undefined} data-testid={testId}>
+                {sign(value)}
+                {formatUsdWad(value)}
+              </td>
+              <td className="muted">{note}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">Total</th>
+            <td data-testid="pnl-total">
+              <strong>
+                {sign(parts.totalWad)}
+                {formatUsdWad(parts.totalWad)}
+              </strong>
+            </td>
+            <td className="muted">Equity now + returned to you − put in, as above.</td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export { formatUsdWad };
+
+/**
+ * A position at a glance, the same on its card and its detail page: the figures, the debt ratio on the one scale,
+ * the net exposure per token and its protection orders.
+ */
+export function PositionOverview({ vault, live, view, pnl, orders }: { vault: VaultMeta; live: VaultLive; view: PositionViewData; pnl: ProfitAndLoss | null | undefined; orders: PositionOrders | null | undefined }) {
+  return (
+    <>
+      <PositionFigures vault={vault} live={live} view={view} pnl={pnl} />
+      <DebtRatioBar ratioBps={view.debtRatioBps} workFactorBps={live.workFactorBps} killFactorBps={live.killFactorBps} liquidatable={view.liquidatable} />
+      <div className="pos-card-extras">
+        <div>
+          <span className="pos-orders-title">Net exposure</span>
+          <ExposureFigures vault={vault} live={live} view={view} />
+        </div>
+        <OrdersSummary vault={vault} orders={orders} />
+      </div>
+    </>
+  );
+}

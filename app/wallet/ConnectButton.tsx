@@ -1,9 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { TestTokensMenu } from "./TestTokensMenu";
 import { useWallet } from "./WalletProvider";
 
-/** The header's wallet control: a menu of the wallets found, then the connected account. */
+/** The header's wallet control: a menu of the wallets found, then the connected account; on the local chain,
+ *  "Get test tokens" beside it. */
 export function ConnectButton() {
   const wallet = useWallet();
   const [open, setOpen] = useState(false);
@@ -11,6 +13,7 @@ export function ConnectButton() {
   if (wallet.address) {
     return (
       <div className="wallet-control">
+        <TestTokensMenu />
         <span className="wallet-account" title={`${wallet.walletName}: ${wallet.address}`} data-testid="connected-account">
           {wallet.address.slice(0, 6)}…{wallet.address.slice(-4)}
         </span>
@@ -22,6 +25,7 @@ export function ConnectButton() {
   }
   return (
     <div className="wallet-control">
+      <TestTokensMenu />
       <button type="button" onClick={() => setOpen(!open)} disabled={wallet.connecting} aria-expanded={open}>
         {wallet.connecting ? "Connecting…" : "Connect wallet"}
       </button>

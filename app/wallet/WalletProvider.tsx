@@ -1,11 +1,13 @@
 "use client";
 
-import { BrowserProvider, JsonRpcProvider, Network, toQuantity, type JsonRpcSigner } from "ethers";
+import { JsonRpcProvider, Network, toQuantity, type JsonRpcSigner } from "ethers";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Deployment } from "../../lib/deployments";
 import { describeError, tokenBook, type TokenBook } from "../../lib/errors";
 import { discoverBrowserWallets, type Eip1193Provider, type WalletChoice } from "./discovery";
-import { developmentWalletChoices, LOCAL_CHAIN_ID } from "./developmentWallet";
+import { developmentWalletChoices, LOCAL_CHAIN_ID, type SignatureRequest } from "./developmentWallet";
+import { SignatureDialog } from "./SignatureDialog";
+import { GasHeadroomBrowserProvider } from "./gasHeadroomProvider";
 
 /** How often the app asks for the latest block; every read that shows live numbers refetches on a new block. */
 const BLOCK_POLL_MS = 4_000;
@@ -99,6 +101,27 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
   const connectionRef = useRef<Connection | null>(null);
   connectionRef.current = connection;
 
+  // The development wallet's requests waiting for Confirm or Reject, first shown first.
+  const [signatureQueue, setSignatureQueue] = useState<{ id: number; request: SignatureRequest; answer(approved: boolean): void }[]>([]);
+  const signatureIds = useRef(0);
+  const confirmSignature = useCallback(
+    (request: SignatureRequest) =>
+      new Promise<boolean>((resolve) => {
+        const id = ++signatureIds.current;
+        setSignatureQueue((queue) => [...queue, { id, request, answer: resolve }]);
+      }),
+    [],
+  );
+  const answerSignature = useCallback(
+    (approved: boolean) => {
+      const first = signatureQueue[0];
+      if (!first) return;
+      first.answer(approved);
+      setSignatureQueue((queue) => queue.filter((entry) => entry.id !== first.id));
+    },
+    [signatureQueue],
+  );
+
   /** Builds a fresh provider and signer for the wallet's current account and chain: ethers' BrowserProvider is
    *  bound to one network, so any change in the wallet means a new one. */
   const attach = useCallback(
@@ -110,7 +133,7 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
         return;
       }
       const chainId = Number(await choice.provider.request({ method: "eth_chainId" }));
-      const browserProvider = new BrowserProvider(choice.provider, chainId);
+      const browserProvider = new GasHeadroomBrowserProvider(choice.provider, chainId);
       const signer = chainId === deployment.chainId ? await browserProvider.getSigner(accounts[0]) : null;
       setConnection({ choice, address: accounts[0], chainId, signer });
       window.localStorage.setItem(LAST_WALLET_KEY, choice.id);
@@ -124,7 +147,7 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
     let cancelled = false;
     void (async () => {
       const browserWallets = await discoverBrowserWallets();
-      const all = deployment.chainId === LOCAL_CHAIN_ID ? [...browserWallets, ...developmentWalletChoices(readProvider)] : browserWallets;
+      const all = deployment.chainId === LOCAL_CHAIN_ID ? [...browserWallets, ...developmentWalletChoices(readProvider, confirmSignature)] : browserWallets;
       if (cancelled) return;
       setChoices(all);
       const last = window.localStorage.getItem(LAST_WALLET_KEY);
@@ -134,7 +157,7 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
     return () => {
       cancelled = true;
     };
-  }, [attach, deployment.chainId, readProvider]);
+  }, [attach, confirmSignature, deployment.chainId, readProvider]);
 
   // Account and chain changes in the wallet rebuild provider and signer.
   useEffect(() => {
@@ -227,7 +250,18 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
 
   return (
     <ChainContext.Provider value={chainValue}>
-      <WalletContext.Provider value={walletValue}>{children}</WalletContext.Provider>
+      <WalletContext.Provider value={walletValue}>
+        {children}
+        {signatureQueue.length > 0 && (
+          <SignatureDialog
+            key={signatureQueue[0].id}
+            deployment={deployment}
+            request={signatureQueue[0].request}
+            queued={signatureQueue.length - 1}
+            onAnswer={answerSignature}
+          />
+        )}
+      </WalletContext.Provider>
     </ChainContext.Provider>
   );
 }

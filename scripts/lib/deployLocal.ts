@@ -108,6 +108,8 @@ export async function deployLocal(hre: HardhatRuntimeEnvironment, options: Local
   const lens = await (await ethers.getContractFactory("VaultLens", deployer)).deploy();
   await lens.waitForDeployment();
   log(`lens  ${await lens.getAddress()}`);
+  // Hardhat's chain pays gas in ETH, which the WETH feed prices: recorded explicitly, as a real network's config does.
+  deployment.nativeToken = { symbol: "ETH", feed: await farming.feeds.WETH.getAddress() };
   deployment.farming = {
     flux: { address: fluxAddress, artifact: "FluxToken" },
     oracle: { address: oracleAddress, artifact: "PriceOracle", implementation: await implementationOf(oracleAddress) },

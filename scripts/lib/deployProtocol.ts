@@ -3,7 +3,8 @@
  * DEX and StakingRewards-compatible farms, all named by config/networks/<network>.json (lib/deployConfig.ts).
  *
  *   1. checks the config against the chain (every address has code, pairs belong to the factory, farms stake the
- *      pairs and pay the reward token, decimals match) before sending anything;
+ *      pairs and pay the reward token, decimals match, every feed describes its token and agrees with the pairs'
+ *      prices: priceSanity.ts; governance a real chain can trust: governanceChecks.ts) before sending anything;
  *   2. deploys the PriceOracle and sets a feed per token; one KinkedRateModel + LendingPool per pool; one
  *      StakingRewardsVault per vault (with its entry, exit and harvest modules); sets each pool's credit limit for the vaults that borrow from it;
  *   3. deploys a TimelockController (FluxTimelock) and hands it every contract: transferOwnership, then the
@@ -31,12 +32,11 @@ import {
 import { DeployConfigError, MAX_CREDIT_LIMIT, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
 import { deployPool } from "./deployCorePools";
 import { vaultConstructorArgs } from "./vaultImplementation";
+import { AGGREGATOR_V3_ABI } from "../../lib/priceFeeds";
+import { priceSanityProblems } from "./priceSanity";
+import { reviewGovernance } from "./governanceChecks";
 
 const ERC20_ABI = ["function decimals() view returns (uint8)"];
-const FEED_ABI = [
-  "function decimals() view returns (uint8)",
-  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-];
 const ROUTER_ABI = ["function factory() view returns (address)"];
 const FACTORY_ABI = ["function getPair(address tokenA, address tokenB) view returns (address)"];
 const PAIR_ABI = ["function token0() view returns (address)", "function token1() view returns (address)"];
@@ -513,6 +513,7 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     deployer: deployerAddress,
     owner: handedOver ? timelockRecord.address : deployerAddress,
     guardian: config.guardian,
+    nativeToken: config.nativeToken,
     tokens: Object.fromEntries(
       Object.values(config.tokens).map((token) => [
         token.symbol,
@@ -627,7 +628,7 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
       }
     }
     if (await hasCode(token.feed, `${field}.feed`)) {
-      const round = await read(`${field}.feed`, "latestRoundData()", () => contract(token.feed, FEED_ABI).latestRoundData());
+      const round = await read(`${field}.feed`, "latestRoundData()", () => contract(token.feed, AGGREGATOR_V3_ABI).latestRoundData());
       if (round) {
         if (round.answer <= 0n) problems.push(`${field}.feed answers ${round.answer}, and a price must be positive`);
         else if (Number(round.updatedAt) + token.maxStalenessSeconds < now) {
@@ -638,6 +639,11 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
         }
       }
     }
+  }
+
+  if (await hasCode(config.nativeToken.feed, "nativeToken.feed")) {
+    const round = await read("nativeToken.feed", "latestRoundData()", () => contract(config.nativeToken.feed, AGGREGATOR_V3_ABI).latestRoundData());
+    if (round && round.answer <= 0n) problems.push(`nativeToken.feed answers ${round.answer}, and a price must be positive`);
   }
 
   const { factory, router } = config.dex;
@@ -703,6 +709,10 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
       }
     }
   }
+  problems.push(...(await priceSanityProblems(provider, config)));
+  const governance = await reviewGovernance(provider, config, Number((await provider.getNetwork()).chainId));
+  for (const waived of governance.overridden) log(`! governance override: ${waived}`);
+  problems.push(...governance.problems);
   if (problems.length > 0) throw new DeployConfigError(`${config.source} (checked against network ${hre.network.name})`, problems);
   return facts;
 }

@@ -28,7 +28,9 @@ describe("checkDeposit", () => {
   const limits = { symbol: "USDC", decimals: 6, walletBalance: 10_000n * USDC, depositsPaused: false };
 
   it("takes an amount the wallet holds, in base units", () => {
-    expect(checkDeposit("1,000", limits)).toEqual({ amount: 1_000n * USDC, error: null });
+    expect(checkDeposit("1,000.00", limits)).toEqual({ amount: 1_000n * USDC, error: null });
+    // "1,5" is one and a half with a decimal comma, never fifteen (lib/amountInput.ts).
+    expect(checkDeposit("1,5", limits)).toEqual({ amount: 1_500_000n, error: null });
     expect(checkDeposit("10000", limits)).toEqual({ amount: 10_000n * USDC, error: null });
     expect(checkDeposit("0.000001", limits)).toEqual({ amount: 1n, error: null });
   });

@@ -13,7 +13,6 @@ import {
   openYield,
   pairPriceCheck,
   parseLeverage,
-  parseSlippage,
   previewOpen,
   swapPriceImpact,
   type BorrowChoice,
@@ -245,6 +244,8 @@ describe("previewOpen", () => {
 });
 
 describe("openYield", () => {
+  const DAY_WINDOW = { kind: "window", seconds: 86_400, sinceDeployment: false } as const;
+
   it("levers the farm's and the pair's APRs and charges each pool's rate on what it lends", () => {
     const preview = previewOpen(
       { amount0: usdc(1_000), amount1: 0n, leverageWad: 3n * WAD, borrow: "both", slippageBps: 50n },
@@ -252,33 +253,62 @@ describe("openYield", () => {
       VOLATILE_RISK,
     )!;
     const value = whole(preview.positionValueWad);
+    // 10 FLUX a second at $0.50 is $157,680,000 a year; 1,000,000 LP are staked by others.
+    const stakedLp = 1_000_000n * WAD;
+    const othersValue = whole(stakedLp * preview.lpPriceAfterWad, 36);
     const result = openYield(preview, VOLATILE, {
-      // 0.001 FLUX a second at $0.50, with nothing else staked: $15,768 a year on this position's LP alone.
       farm: {
-        rewardRatePerSecond: 10n ** 15n,
+        rewardRatePerSecond: 10n * WAD,
         rewardDecimals: 18,
         rewardPriceWad: WAD / 2n,
-        stakedLp: 0n,
+        stakedLp,
         lpPriceWad: 0n,
         periodFinish: 2_000n,
         now: 1_000n,
       },
       // $2,000,000 swapped in a day: $2,190,000 of fees a year over the pair's ~$4,003,000 after the zap.
-      swapVolume: { amount0In: usdc(1_000_000), amount1In: ether(500), windowSeconds: 86_400n },
+      swapVolume: { window: DAY_WINDOW, amount0In: usdc(1_000_000), amount1In: ether(500), swapCount: 2 },
       borrowApr0: 0.04,
       borrowApr1: 0.08,
     });
-    expect(result.leverage).toBeCloseTo(3, 9);
-    expect(result.rewardApr).toBeCloseTo(15_768 / value, 3);
-    expect(result.tradingFeeApr).toBeCloseTo(2_190_000 / (4_000_000 + value), 3);
-    expect(result.leveredRewardApr).toBeCloseTo(result.rewardApr! * 3, 9);
-    expect(result.leveredTradingFeeApr).toBeCloseTo(result.tradingFeeApr! * 3, 9);
-    // $1,000 of each token borrowed on $1,000 of equity.
-    expect(result.borrowCost0).toBeCloseTo(0.04, 9);
-    expect(result.borrowCost1).toBeCloseTo(0.08, 9);
-    const net = 3 * (result.rewardApr! + result.tradingFeeApr!) - 0.12;
-    expect(result.netApr).toBeCloseTo(net, 9);
-    expect(result.netApy).toBeCloseTo((1 + net / 365) ** 365 - 1, 9);
+    // The leverage the preview shows: value / (value - debt) after the zap, a touch above 3x for the swap's fee.
+    const equityAfter = value - whole(preview.debtValueWad);
+    expect(result.leverage).toBeCloseTo(value / equityAfter, 9);
+    expect(result.leverage).toBeCloseTo(whole(preview.leverageAfterWad!), 9);
+    // The rate now is the others' stake alone; the rate after the deposit counts this position's value too.
+    expect(result.rewardNow!.rate).toBeCloseTo(157_680_000 / othersValue, 6);
+    expect(result.rewardAfterDeposit!.rate).toBeCloseTo(157_680_000 / (othersValue + value), 6);
+    expect(result.rewardAfterDeposit!.rate).toBeLessThan(result.rewardNow!.rate);
+    expect(result.tradingFees.window).toEqual(DAY_WINDOW);
+    const feeApr = result.tradingFees.rate!.rate;
+    expect(feeApr).toBeCloseTo(2_190_000 / (4_000_000 + value), 3);
+    // $1,000 of each token borrowed, on the equity left after the zap.
+    expect(result.borrowCost0).toBeCloseTo((0.04 * whole(preview.borrowValue0Wad)) / equityAfter, 9);
+    expect(result.borrowCost1).toBeCloseTo((0.08 * whole(preview.borrowValue1Wad)) / equityAfter, 9);
+    const net = result.leverage * (result.rewardAfterDeposit!.rate + feeApr) - result.borrowCost0 - result.borrowCost1;
+    expect(result.netApr.rate).toBeCloseTo(net, 9);
+    expect(result.netApy.rate).toBeCloseTo((1 + net / 365) ** 365 - 1, 9);
+    expect(result.netApy.implausibleReason).toBeNull();
+  });
+
+  it("flags the rate, and the net figures built on it, when the position would be the farm's only stake", () => {
+    const preview = previewOpen(
+      { amount0: usdc(1_000), amount1: 0n, leverageWad: 3n * WAD, borrow: "both", slippageBps: 50n },
+      VOLATILE,
+      VOLATILE_RISK,
+    )!;
+    // 0.1 FLUX a second at $0.50 on this position's ~$3,000 alone: about 52,000% a year.
+    const result = openYield(preview, VOLATILE, {
+      farm: { rewardRatePerSecond: 10n ** 17n, rewardDecimals: 18, rewardPriceWad: WAD / 2n, stakedLp: 0n, lpPriceWad: 0n, periodFinish: 2_000n, now: 1_000n },
+      swapVolume: { window: { kind: "tooYoung", ageSeconds: 1_140, neededSeconds: 86_400 }, amount0In: 0n, amount1In: 0n, swapCount: 0 },
+      borrowApr0: 0.04,
+      borrowApr1: 0.08,
+    });
+    expect(result.rewardNow).toBeNull();
+    expect(result.rewardAfterDeposit!.implausibleReason).toMatch(/^the farm has only \$2,99\d\.\d\d staked; one deposit changes this a lot$/);
+    expect(result.netApr.implausibleReason).toBe(result.rewardAfterDeposit!.implausibleReason);
+    expect(result.netApy.implausibleReason).toBe(result.rewardAfterDeposit!.implausibleReason);
+    expect(result.tradingFees.rate).toBeNull();
   });
 
   it("counts unknown rates as 0 and charges nothing at 1x", () => {
@@ -289,15 +319,15 @@ describe("openYield", () => {
     )!;
     const result = openYield(preview, VOLATILE, {
       farm: { rewardRatePerSecond: 10n ** 15n, rewardDecimals: 18, rewardPriceWad: WAD, stakedLp: 0n, lpPriceWad: 0n, periodFinish: 1n, now: 1_000n },
-      swapVolume: null,
+      swapVolume: { window: { kind: "tooYoung", ageSeconds: 600, neededSeconds: 86_400 }, amount0In: 0n, amount1In: 0n, swapCount: 0 },
       borrowApr0: 0.04,
       borrowApr1: 0.08,
     });
     expect(result.leverage).toBe(1);
-    expect(result.rewardApr).toBe(0); // the reward period has ended
-    expect(result.tradingFeeApr).toBeNull();
+    expect(result.rewardAfterDeposit!.rate).toBe(0); // the reward period has ended
+    expect(result.tradingFees).toEqual({ window: { kind: "tooYoung", ageSeconds: 600, neededSeconds: 86_400 }, rate: null });
     expect(result.borrowCost1).toBe(0);
-    expect(result.netApr).toBe(0);
+    expect(result.netApr.rate).toBe(0);
   });
 });
 
@@ -339,7 +369,7 @@ describe("borrowProblem", () => {
   });
 });
 
-describe("parseLeverage and parseSlippage", () => {
+describe("parseLeverage and formatLeverage", () => {
   it("reads leverage in steps of 0.01x between 1x and the vault's maximum", () => {
     expect(parseLeverage("3", 3n * WAD)).toEqual({ leverageWad: 3n * WAD, error: null });
     expect(parseLeverage(" 2.5x ", 3n * WAD)).toEqual({ leverageWad: (5n * WAD) / 2n, error: null });
@@ -349,16 +379,6 @@ describe("parseLeverage and parseSlippage", () => {
     expect(parseLeverage("2.555", 3n * WAD).error).toBe("Leverage moves in steps of 0.01x.");
     expect(parseLeverage("lots", 3n * WAD).error).toBe('"lots" is not a leverage; enter a number such as 2.5.');
     expect(parseLeverage("", 3n * WAD).error).toBe("Enter a leverage.");
-  });
-
-  it("reads a slippage tolerance in percent as basis points, up to 50%", () => {
-    expect(parseSlippage("0.5")).toEqual({ slippageBps: 50n, error: null });
-    expect(parseSlippage("1%")).toEqual({ slippageBps: 100n, error: null });
-    expect(parseSlippage("0.1")).toEqual({ slippageBps: 10n, error: null });
-    expect(parseSlippage("60").error).toBe("A tolerance above 50% protects nothing; enter less.");
-    expect(parseSlippage("0.123").error).toBe("Use at most two decimals (0.01% steps).");
-    expect(parseSlippage("a bit").error).toBe('"a bit" is not a percentage.');
-    expect(parseSlippage("").error).toBe("Enter a slippage tolerance.");
   });
 
   it("shows leverage rounded up to the hundredth", () => {

@@ -5,46 +5,23 @@ import {
   decodePositionLog,
   harvestShareLp,
   isClosedPosition,
-  LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS,
   liquidationPriceView,
   ownerFlows,
-  positionHealth,
   POSITION_EVENT_TOPICS,
   priceSubjectOf,
   profitAndLoss,
   safetyBufferBps,
   sampleBlocks,
   topicOf,
-  warningThresholdBps,
   type PositionEvent,
 } from "../../lib/positionHistory";
-import { liquidationPrices, tokenValueWad, UNBACKED_DEBT_RATIO_BPS } from "../../lib/vaultMath";
+import { liquidationPrices, tokenValueWad } from "../../lib/vaultMath";
 import { StakingRewardsVault__factory } from "../../typechain-types";
 
 const WAD = 10n ** 18n;
 const usd = (amount: number) => BigInt(Math.round(amount * 1e6)) * 10n ** 12n;
 
-describe("liquidation warnings", () => {
-  it("warn from 90% of the kill factor: 85.5% at a 95% kill factor, 72% at 80%", () => {
-    expect(LIQUIDATION_WARNING_SHARE_OF_KILL_FACTOR_BPS).toBe(9_000n);
-    expect(warningThresholdBps(9_500n)).toBe(8_550n);
-    expect(warningThresholdBps(8_000n)).toBe(7_200n);
-    const view = (debtRatioBps: bigint, liquidatable = false) => ({ debtRatioBps, debtValueWad: 1n, liquidatable });
-    expect(positionHealth(view(8_549n), 9_500n)).toBe("safe");
-    expect(positionHealth(view(8_550n), 9_500n)).toBe("warning");
-    expect(positionHealth(view(7_199n), 8_000n)).toBe("safe");
-    expect(positionHealth(view(7_200n), 8_000n)).toBe("warning");
-    expect(positionHealth(view(7_800n), 8_000n)).toBe("warning");
-  });
-
-  it("trust the vault's own liquidatable verdict, and call a debt-free position safe", () => {
-    expect(positionHealth({ debtRatioBps: 8_001n, debtValueWad: 1n, liquidatable: true }, 8_000n)).toBe("liquidatable");
-    // At exactly the kill factor (rounded up), the vault does not liquidate: the debt must be strictly above.
-    expect(positionHealth({ debtRatioBps: 8_000n, debtValueWad: 1n, liquidatable: false }, 8_000n)).toBe("warning");
-    expect(positionHealth({ debtRatioBps: UNBACKED_DEBT_RATIO_BPS, debtValueWad: 1n, liquidatable: true }, 8_000n)).toBe("liquidatable");
-    expect(positionHealth({ debtRatioBps: 0n, debtValueWad: 0n, liquidatable: false }, 8_000n)).toBe("safe");
-  });
-
+describe("the safety buffer", () => {
   it("measure the safety buffer in basis points of debt ratio, negative past the kill factor", () => {
     expect(safetyBufferBps(8_000n, 5_881n)).toBe(2_119n);
     expect(safetyBufferBps(8_000n, 8_100n)).toBe(-100n);
@@ -114,7 +91,7 @@ describe("position events", () => {
       badDebt1: 8n,
     });
     expect(decodePositionLog(log("Harvested", [OWNER, 1n, 2n, 3n, 4n, 5n], 14))).toBeNull();
-    expect(POSITION_EVENT_TOPICS).toHaveLength(5);
+    expect(POSITION_EVENT_TOPICS).toHaveLength(11);
   });
 
   it("pads ids and addresses into 32-byte topics", () => {

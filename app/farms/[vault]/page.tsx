@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { inNameOrder, pairLabel } from "../../../lib/names";
 import { ChainReadError, NETWORK, RPC_URL } from "../../chain";
 import { OpenPositionForm } from "../OpenPositionForm";
 import { readOpenSetup, type OpenSetup } from "../vaults";
@@ -24,6 +25,7 @@ export default async function OpenPositionPage({ params }: { params: Promise<{ v
     return <ChainReadError title={`Open a ${name} position`} what="vault" error={error} />;
   }
   if (!setup) notFound();
+  const [first, second] = inNameOrder(setup.name, setup.token0.symbol, setup.token1.symbol, [setup.token0.symbol, setup.token1.symbol]);
   return (
     <section>
       <p className={styles.back}>
@@ -31,8 +33,8 @@ export default async function OpenPositionPage({ params }: { params: Promise<{ v
       </p>
       <h1>Open a {setup.name} position</h1>
       <p>
-        Supply {setup.token0.symbol}, {setup.token1.symbol} or both, choose your leverage, and the vault borrows the rest
-        from the core pools, zaps it all into {setup.token0.symbol}-{setup.token1.symbol} LP and stakes it in the farm.
+        Supply {first}, {second} or both, choose your leverage, and the vault borrows the rest from the core pools, zaps it
+        all into {pairLabel(setup.name, setup.token0.symbol, setup.token1.symbol)} LP and stakes it in the farm.
         Nothing is signed until you press Open; the preview is computed from the chain&apos;s state at every block.
       </p>
       <OpenPositionForm setup={setup} />

@@ -7,13 +7,12 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, Network, ZeroAddress, getAddress, parseUnits } from "ethers";
+import { JsonRpcProvider, ZeroAddress, getAddress, parseUnits } from "ethers";
 import { loadDeployConfig } from "../../../lib/deployConfig";
+import { HARDHAT_CLI, REHEARSAL_CHAIN_ID, ROOT, runCommand, startRehearsalNode, type RehearsalNode, type Run } from "./childProcesses";
 import { deployRehearsalEcosystem, ecosystemMismatches, REHEARSAL_ECOSYSTEM_ACCOUNT } from "../../../scripts/lib/rehearsalEcosystem";
 import type { DeployProgress, ProtocolDeployment } from "../../../scripts/lib/deployProtocol";
 import {
@@ -24,60 +23,33 @@ import {
   StakingRewardsVault__factory,
 } from "../../../typechain-types";
 
-const ROOT = path.resolve(__dirname, "../../..");
-const HARDHAT_CLI = require.resolve("hardhat/internal/cli/bootstrap.js");
 const PORT = 8546;
 const RPC_URL = `http://127.0.0.1:${PORT}`;
-const CHAIN_ID = 31338;
+const CHAIN_ID = REHEARSAL_CHAIN_ID;
 // Hardhat's well-known default accounts (public test keys): #0 deploys, #2 is the timelock's proposer and executor.
 const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" };
 const PROPOSER = { address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", key: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a" };
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.once("listening", () => server.close(() => resolve(true)));
-    server.listen(port, "127.0.0.1");
-  });
-}
 
-interface Run {
-  code: number | null;
-  output: string;
-}
 
 describe("production deployment rehearsed on a second node (scripts/deploy.ts, scripts/upgrade.ts)", function () {
   this.timeout(120_000);
 
-  let node: ChildProcess | undefined;
-  let nodeLog = "";
+  let node: RehearsalNode | undefined;
   let provider: JsonRpcProvider;
   let directory: string;
   const config = loadDeployConfig("rehearsal");
 
   /** `hardhat run --network rehearsal <script>` as a child process, with the deployer's key unless told otherwise. */
   function runScript(script: string, env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", script], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          REHEARSAL_RPC_URL: RPC_URL,
-          DEPLOYER_PRIVATE_KEY: DEPLOYER.key,
-          FLUX_DEPLOYMENTS_DIR: directory,
-          FLUX_DEPLOY_CONFIG: "",
-          FLUX_DEPLOY_FAIL_AFTER: "",
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout!.on("data", (chunk) => (output += chunk));
-      child.stderr!.on("data", (chunk) => (output += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, output }));
+    return runCommand(process.execPath, [HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", script], {
+      REHEARSAL_RPC_URL: RPC_URL,
+      DEPLOYER_PRIVATE_KEY: DEPLOYER.key,
+      FLUX_DEPLOYMENTS_DIR: directory,
+      FLUX_DEPLOY_CONFIG: "",
+      FLUX_DEPLOY_FAIL_AFTER: "",
+      ...env,
     });
   }
   const deploy = (env: Record<string, string> = {}) => runScript("scripts/deploy.ts", env);
@@ -113,34 +85,16 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
   }
 
   before(async () => {
-    if (!(await portIsFree(PORT))) throw new Error(`Port ${PORT} is taken: stop whatever listens there (another rehearsal node?)`);
     directory = fs.mkdtempSync(path.join(os.tmpdir(), "flux-rehearsal-"));
-    node = spawn(
-      process.execPath,
-      [HARDHAT_CLI, "--config", "config/hardhat.rehearsal.config.ts", "node", "--hostname", "127.0.0.1", "--port", String(PORT)],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    node.stdout!.on("data", (chunk) => (nodeLog = (nodeLog + chunk).slice(-20_000)));
-    node.stderr!.on("data", (chunk) => (nodeLog = (nodeLog + chunk).slice(-20_000)));
-    provider = new JsonRpcProvider(RPC_URL, Network.from(CHAIN_ID), { staticNetwork: true, pollingInterval: 100 });
-    for (let attempt = 0; ; attempt++) {
-      if (node.exitCode !== null) throw new Error(`The rehearsal node exited:\n${nodeLog}`);
-      try {
-        expect(Number(await provider.send("eth_chainId", []))).to.equal(CHAIN_ID);
-        break;
-      } catch (error) {
-        if (attempt > 150) throw new Error(`The rehearsal node did not answer within 30 s (${(error as Error).message}):\n${nodeLog}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    node = await startRehearsalNode(PORT);
+    provider = node.provider;
     // The chain's existing contracts, from another account than the deployer, where the config says they are.
     const ecosystem = await deployRehearsalEcosystem(await provider.getSigner(REHEARSAL_ECOSYSTEM_ACCOUNT), (name) => hre.artifacts.readArtifact(name));
     expect(ecosystemMismatches(ecosystem, config)).to.deep.equal([]);
   });
 
   after(() => {
-    provider?.destroy();
-    if (node && node.exitCode === null) node.kill("SIGTERM");
+    node?.stop();
     if (directory) fs.rmSync(directory, { recursive: true, force: true });
   });
 
@@ -188,6 +142,11 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
     // The deployment file: the local format, pointing at the chain's existing contracts.
     expect(deployment).to.include({ network: "rehearsal", chainId: CHAIN_ID, startBlock: blockBefore, deployer: DEPLOYER.address });
     expect(deployment.guardian).to.equal(config.guardian);
+    // The chain's gas token, which the keeper prices gas with, recorded from the config.
+    expect(deployment.nativeToken).to.deep.equal({ symbol: "ETH", feed: config.tokens.WETH.feed });
+    // The rehearsal's test-account governance passes only by the config's named overrides, each logged with its reason.
+    expect(run.output).to.include("! governance override: guardian (0x70997970C51812dc3A010C7d01b50e0d17dc79C8) is an externally owned account");
+    expect(run.output).to.include("(allowed by governanceOverrides.shortDelay:");
     expect(Object.keys(deployment.pools)).to.deep.equal(["USDC", "USDT", "WETH"]);
     expect(Object.keys(deployment.farming!.vaults)).to.deep.equal(["USDC-USDT", "WETH-USDC"]);
     for (const token of Object.values(config.tokens)) {

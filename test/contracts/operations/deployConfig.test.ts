@@ -77,6 +77,20 @@ describe("deployment config (lib/deployConfig.ts)", () => {
     ]);
   });
 
+  it("requires the chain's gas token (nativeToken) and records what it is", () => {
+    expect(loadDeployConfig("polygon.example", DIRECTORY).nativeToken).to.deep.equal({ symbol: "POL", feed: "0xAB594600376Ec9fD91F8e885dADF0CE036862dE0" });
+    const missing = rehearsal();
+    delete missing.nativeToken;
+    expect(problemsOf(missing)).to.deep.equal(['nativeToken (the chain\'s gas token, { "symbol": "POL", "feed": its Chainlink USD feed }) is missing']);
+    const broken = rehearsal();
+    broken.nativeToken = { symbol: "", feed: "0x1234", gas: 1 };
+    expect(problemsOf(broken)).to.have.members([
+      "nativeToken.gas is not a known setting (expected one of: symbol, feed)",
+      'nativeToken.symbol must be the gas token\'s symbol (letters, digits and dots, e.g. "POL"), got ""',
+      'nativeToken.feed (the gas token\'s Chainlink USD feed) must be an address (0x followed by 40 hex digits, with a valid checksum if mixed-case), got "0x1234"',
+    ]);
+  });
+
   it("says which file is missing and how to start one", () => {
     expect(() => loadDeployConfig("nowhere", DIRECTORY)).to.throw(/nowhere\.json does not exist\. Copy config\/networks\/polygon\.example\.json/);
   });

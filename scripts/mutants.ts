@@ -76,7 +76,9 @@ export const MUTATIONS: Mutation[] = [
   { id: "pool-debt-floor", file: "contracts/libraries/PoolMath.sol", from: "return product == 0 ? 0 : (product - 1) / WAD + 1;", to: "return product / WAD;", why: "debt from borrow shares rounded down", tests: [...POOL_TESTS, "test/contracts/vault"] },
   { id: "pool-shares-ceil", file: "contracts/libraries/PoolMath.sol", from: "return product == 0 ? 0 : (product - 1) / y + 1;", to: "return product / y;", why: "borrow shares for an amount rounded down", tests: [...POOL_TESTS, "test/contracts/vault"] },
   { id: "pool-reserve-cover", file: "contracts/pool/LendingPool.sol", from: "coveredByReserves = amount < reserves_ ? amount : reserves_;", to: "coveredByReserves = amount;", why: "bad debt 'covered' beyond the reserve", tests: POOL_TESTS },
-  { id: "pool-utilization-kink", file: "contracts/pool/KinkedRateModel.sol", from: "if (utilization <= optimalUtilization) {", to: "if (utilization < optimalUtilization) {", why: "rate at the kink taken from the steep slope", tests: POOL_TESTS },
+  // "<" for "<=" at the kink is an equivalent mutant (both slopes give rateAtOptimalPerYear exactly there), so the
+  // kink is mutated one point late instead: the gentle slope extrapolated past the optimal utilization.
+  { id: "pool-utilization-kink", file: "contracts/pool/KinkedRateModel.sol", from: "if (utilization <= optimalUtilization) {", to: "if (utilization <= optimalUtilization + 1e16) {", why: "kink a percentage point late", tests: POOL_TESTS },
   // ---------------------------------------------------------------- shared TypeScript math
   { id: "lib-apy-periods", file: "lib/math.ts", from: "return Math.pow(1 + apr / periodsPerYear, periodsPerYear) - 1;", to: "return Math.pow(1 + apr / 365, 365) - 1;", why: "aprToApy ignores its periods", tests: ["test/unit"] },
   { id: "lib-liq-price1", file: "lib/vaultMath.ts", from: "const constant = debt1 * price1;", to: "const constant = debt1;", why: "liquidationPrices ignores price1", tests: ["test/unit"] },

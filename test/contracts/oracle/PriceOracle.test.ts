@@ -283,6 +283,61 @@ describe("PriceOracle", () => {
   });
 });
 
+describe("PriceOracle on an L2: the sequencer uptime feed", () => {
+  const GRACE = 3_600;
+
+  /** The oracle of oracleFixture with Chainlink's sequencer uptime feed (answer 0: up, 1: down) and a one-hour grace. */
+  async function sequencerFixture() {
+    const base = await oracleFixture();
+    const sequencer = await deployFeed(0, "L2 Sequencer Uptime Status Feed", 0n);
+    await expect(base.oracle.setSequencerUptimeFeed(await sequencer.getAddress(), GRACE))
+      .to.emit(base.oracle, "SequencerUptimeFeedSet")
+      .withArgs(await sequencer.getAddress(), GRACE);
+    // The feed's own answers keep WETH fresh; only the sequencer's timing is under test.
+    return { ...base, sequencer };
+  }
+
+  it("refuses every price while the sequencer is down", async () => {
+    const { oracle, usdc, sequencer } = await loadFixture(sequencerFixture);
+    await time.increase(GRACE * 2);
+    await sequencer.setAnswer(1n);
+    await expect(oracle.priceOf(await usdc.getAddress())).to.be.revertedWithCustomError(oracle, "SequencerDown");
+  });
+
+  it("refuses prices one second before the grace period is over and gives them at its end", async () => {
+    const { oracle, usdc, usdcFeed, sequencer } = await loadFixture(sequencerFixture);
+    await sequencer.setAnswer(1n);
+    await sequencer.setAnswer(0n); // back up: startedAt is this block's time
+    const upSince = (await sequencer.latestRoundData()).startedAt;
+    await usdcFeed.setAnswer(EIGHT("1"));
+    await time.increaseTo(upSince + BigInt(GRACE) - 1n);
+    await expect(oracle.priceOf(await usdc.getAddress()))
+      .to.be.revertedWithCustomError(oracle, "SequencerGracePeriodNotOver")
+      .withArgs(upSince, GRACE);
+    await time.increaseTo(upSince + BigInt(GRACE));
+    expect(await oracle.priceOf(await usdc.getAddress())).to.equal(WAD);
+  });
+
+  it("lets only the owner change the feed, and a zero feed removes the check with its grace period", async () => {
+    const { oracle, usdc, stranger, sequencer } = await loadFixture(sequencerFixture);
+    await expect(oracle.connect(stranger).setSequencerUptimeFeed(ethers.ZeroAddress, 0)).to.be.revertedWithCustomError(oracle, "OwnableUnauthorizedAccount");
+    // A zero feed removes the check (and its grace period with it).
+    await expect(oracle.setSequencerUptimeFeed(ethers.ZeroAddress, GRACE)).to.emit(oracle, "SequencerUptimeFeedSet").withArgs(ethers.ZeroAddress, 0);
+    expect(await oracle.sequencerUptimeFeed()).to.deep.equal([ethers.ZeroAddress, 0n]);
+    await sequencer.setAnswer(1n); // down, but no longer asked
+    expect(await oracle.priceOf(await usdc.getAddress())).to.equal(WAD);
+  });
+
+  it("names a zero answer as invalid even when the answer is also stale", async () => {
+    const { oracle, usdc, usdcFeed } = await loadFixture(oracleFixture);
+    const token = await usdc.getAddress();
+    await usdcFeed.setAnswer(0n);
+    await time.increase(ONE_DAY + 1);
+    // A zero answer is the worse problem: the feed reports no price at all, however old the report.
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "InvalidPrice").withArgs(token, 0n);
+  });
+});
+
 describe("SettableAggregator", () => {
   async function feedFixture() {
     const [owner, stranger] = await ethers.getSigners();

@@ -47,6 +47,18 @@ describe("KinkedRateModel", () => {
     }
   });
 
+  it("turns steep exactly at the kink: one wei past the optimal utilization already takes the steep slope", async () => {
+    const model = await deployRateModel(hre, STABLECOIN_RATE_MODEL);
+    const kink = STABLECOIN_RATE_MODEL.optimalUtilization;
+    for (const u of [kink - 1n, kink, kink + 1n, kink + WAD / 200n, kink + WAD / 100n]) {
+      expect(await model.borrowRatePerYearAtUtilization(u)).to.equal(borrowRatePerYearAtUtilization(STABLECOIN_RATE_MODEL, u));
+    }
+    // 4% at the kink; one wei past it adds (60% - 4%) / 10% per unit of utilization, 5 wei a year after rounding down.
+    expect(await model.borrowRatePerYearAtUtilization(kink)).to.equal(percent(4));
+    expect(await model.borrowRatePerYearAtUtilization(kink + 1n)).to.equal(percent(4) + 5n);
+    expect(await model.borrowRatePerYearAtUtilization(kink + WAD / 200n)).to.equal(percent(4) + percent(2.8));
+  });
+
   it("rejects a misconfigured curve with a named error", async () => {
     const factory = await ethers.getContractFactory("KinkedRateModel");
     await expect(factory.deploy(0, percent(4), percent(60), 0)).to.be.revertedWithCustomError(factory, "OptimalUtilizationOutOfRange").withArgs(0);

@@ -2,14 +2,7 @@ import { JsonRpcProvider, type Block } from "ethers";
 import { readDeployment, type DeployedVaultRecord, type Deployment } from "../../lib/deployments";
 // lib/contracts.ts only re-exports the pool bindings; the vault, pair, farm and oracle bindings come straight from
 // the generated typechain-types, which is where lib/contracts.ts gets its own.
-import {
-  IERC20Metadata__factory,
-  IStakingRewards__factory,
-  IUniswapV2Pair__factory,
-  LendingPool__factory,
-  PriceOracle__factory,
-  StakingRewardsVault__factory,
-} from "../../typechain-types";
+import { IERC20Metadata__factory, IUniswapV2Pair__factory, LendingPool__factory, StakingRewardsVault__factory, VaultLens__factory } from "../../typechain-types";
 import {
   averageBorrowApr,
   farmRewardApr,
@@ -174,29 +167,22 @@ async function readVaultOverview(
   realized: { window: YieldWindow; harvests: VaultHarvest[] },
 ): Promise<VaultOverview> {
   const { provider, latest } = history;
-  const vault = StakingRewardsVault__factory.connect(setup.vaultAddress, provider);
-  const pair = IUniswapV2Pair__factory.connect(setup.pairAddress, provider);
-  const farm = IStakingRewards__factory.connect(setup.farmAddress, provider);
-  const oracle = PriceOracle__factory.connect(setup.oracleAddress, provider);
   const pool0 = LendingPool__factory.connect(setup.pool0Address, provider);
   const pool1 = LendingPool__factory.connect(setup.pool1Address, provider);
-  const [risk, totals, reserves, lpSupply, rewardRate, farmStakedLp, periodFinish, price0, price1, rewardPrice, symbol0, symbol1, borrowRate0, borrowRate1] =
-    await Promise.all([
-      vault.riskParameters(),
-      vault.totals(),
-      pair.getReserves(),
-      pair.totalSupply(),
-      farm.rewardRate(),
-      farm.totalSupply(),
-      farm.periodFinish(),
-      oracle.priceOf(setup.token0.address),
-      oracle.priceOf(setup.token1.address),
-      oracle.priceOf(setup.rewardToken.address),
-      pool0.symbol(),
-      pool1.symbol(),
-      pool0.borrowRatePerYear(),
-      pool1.borrowRatePerYear(),
-    ]);
+  // Everything that changes from block to block in one lens call, at the block the page's history ends at.
+  const [state, symbol0, symbol1] = await Promise.all([
+    VaultLens__factory.connect(setup.lensAddress, provider).vaultState(setup.vaultAddress, { blockTag: latest.number }),
+    pool0.symbol(),
+    pool1.symbol(),
+  ]);
+  if (!state.pricesAvailable) throw new Error(`the oracle gives no fresh price for one of ${setup.name}'s tokens (a feed is stale or the sequencer is down)`);
+  const risk = state.risk;
+  const totals = { totalLp: state.totalLp };
+  const reserves = [state.reserve0, state.reserve1] as const;
+  const lpSupply = state.pairTotalSupply;
+  const [rewardRate, farmStakedLp, periodFinish] = [state.farm.rewardRatePerSecond, state.farm.totalStaked, state.farm.periodFinish];
+  const [price0, price1, rewardPrice] = [state.price0Wad, state.price1Wad, state.rewardPriceWad];
+  const [borrowRate0, borrowRate1] = [state.pool0.borrowRatePerYearWad, state.pool1.borrowRatePerYearWad];
 
   // The fair price is what the vault itself lends against, so a pair pushed off the market price does not
   // inflate the TVL or deflate the APR shown here.

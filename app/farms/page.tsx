@@ -6,6 +6,7 @@ import styles from "./farms.module.css";
 import { MIN_YIELD_WINDOW_TEXT } from "./formatWindow";
 import { MeasuredYieldFigure, RateFigure } from "./YieldFigure";
 import { PLAUSIBLE_RATE_BOUND } from "../../lib/farmYield";
+import { pairLabel } from "../../lib/names";
 
 export const dynamic = "force-dynamic";
 
@@ -59,7 +60,7 @@ export default async function FarmsPage() {
             {vaults.map((vault) => (
               <tr key={vault.address}>
                 <td>{vault.name}</td>
-                <td>{vault.token0Symbol} / {vault.token1Symbol}</td>
+                <td>{pairLabel(vault.name, vault.token0Symbol, vault.token1Symbol)}</td>
                 <td>${formatTokenAmount(vault.tvlWad, 18)}</td>
                 <td>
                   {vault.rewardApr === null ? "—" : <RateFigure rate={vault.rewardApr} basis="at current stake" testId={`reward-apr-${vault.name}`} />}

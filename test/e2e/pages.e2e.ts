@@ -32,6 +32,9 @@ describe("the web app against the local stack", () => {
     await expect.poll(async () => (await table.innerText()).includes("USDC-USDT"), { timeout: 60_000 }).toBe(true);
     const text = await table.innerText();
     expect(text).toContain("WETH-USDC");
+    // The pair reads in the vault name's order, whatever the pair contract's token order (USDC is token0 here).
+    expect(text).toContain("WETH / USDC");
+    expect(text).not.toContain("USDC / WETH");
     expect(text).toContain("10.00x");
     expect(text).toContain("3.00x");
     // The local market has other LPs staked in both farms, so the reward rate is computed on a real stake.

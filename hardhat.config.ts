@@ -1,9 +1,32 @@
 import "dotenv/config";
+import path from "node:path";
+
+/**
+ * Where the OpenZeppelin plugin keeps a real network's manifest (`<dir>/unknown-<chain id>.json`, or the chain's name
+ * for the chains it knows): the implementations it deployed and their storage layouts, which every later upgrade is
+ * validated against. It is committed with the deployment file, so it lives with it: `.openzeppelin/` at the project
+ * root beside `deployments/`, or `.openzeppelin/` inside FLUX_DEPLOYMENTS_DIR when the deployment files are written
+ * elsewhere (a rehearsal in a temporary directory then leaves nothing in the working tree). The plugin's own
+ * MANIFEST_DEFAULT_DIR wins when set. (Development nodes, the in-process network and `npm start`'s chain 31337, get
+ * throw-away manifests in the OS temp folder whatever this says.)
+ *
+ * The plugin reads MANIFEST_DEFAULT_DIR once, when it is first loaded, so it is set before the imports below load the
+ * plugin and put back right after: a child process (a test running `hardhat run` with its own FLUX_DEPLOYMENTS_DIR)
+ * must work out its own directory, not inherit this one.
+ */
+const MANIFEST_DIRECTORY_SETTING = process.env.MANIFEST_DEFAULT_DIR;
+process.env.MANIFEST_DEFAULT_DIR =
+  MANIFEST_DIRECTORY_SETTING ||
+  (process.env.FLUX_DEPLOYMENTS_DIR ? path.join(path.resolve(process.env.FLUX_DEPLOYMENTS_DIR), ".openzeppelin") : path.join(__dirname, ".openzeppelin"));
+
 import { subtask, task } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_NODE } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
+
+if (MANIFEST_DIRECTORY_SETTING === undefined) delete process.env.MANIFEST_DEFAULT_DIR;
+else process.env.MANIFEST_DEFAULT_DIR = MANIFEST_DIRECTORY_SETTING;
 
 /** The one compiler we ship with: the `solc` npm package pinned in package.json (no downloads on CI). */
 const SOLC_VERSION = "0.8.28";
@@ -35,9 +58,14 @@ task(TASK_NODE, async (args, hre, runSuper) => {
 
 /**
  * Any real EVM chain is described by environment variables, never by committed secrets:
- *   <NAME>_RPC_URL   the JSON-RPC endpoint
- *   DEPLOYER_PRIVATE_KEY   the key that deploys (and, until handed to the timelock, owns) the contracts
- * See .env.example. A network is only configured when its RPC URL is set.
+ *   <NAME>_RPC_URL          the JSON-RPC endpoint
+ *   DEPLOYER_PRIVATE_KEY    the key that deploys (and, until handed to the timelock, owns) the contracts; the first
+ *                           account, so `npm run deploy` signs with it
+ *   PROPOSER_PRIVATE_KEY    a timelock proposer's key: `npm run upgrade` schedules with it after the hand-over
+ *   EXECUTOR_PRIVATE_KEY    a timelock executor's key: `npm run upgrade` executes with it once the delay is over
+ * Each key that is set becomes an account of every configured network (scripts/upgrade.ts picks the one for each
+ * role; a key set once counts for every role it holds). See .env.example. A network is only configured when its RPC
+ * URL is set.
  */
 const REMOTE_NETWORKS: Record<string, number> = {
   bsc: 56,
@@ -53,11 +81,15 @@ const REMOTE_NETWORKS: Record<string, number> = {
 
 function remoteNetworks(): Record<string, NetworkUserConfig> {
   const networks: Record<string, NetworkUserConfig> = {};
-  const deployerKey = process.env.DEPLOYER_PRIVATE_KEY;
+  // The deployer first: the deploy and every script that takes "the network's first account" act as the deployer.
+  const keys = [process.env.DEPLOYER_PRIVATE_KEY, process.env.PROPOSER_PRIVATE_KEY, process.env.EXECUTOR_PRIVATE_KEY]
+    .filter((key): key is string => Boolean(key))
+    .map((key) => (key.startsWith("0x") ? key : `0x${key}`).toLowerCase());
+  const accounts = [...new Set(keys)];
   for (const [name, chainId] of Object.entries(REMOTE_NETWORKS)) {
     const url = process.env[`${name.replace(/([A-Z])/g, "_$1").toUpperCase()}_RPC_URL`];
     if (!url) continue;
-    networks[name] = { url, chainId, accounts: deployerKey ? [deployerKey] : [] };
+    networks[name] = { url, chainId, accounts };
   }
   return networks;
 }

@@ -1,4 +1,5 @@
 import { readDeployment, type Deployment } from "../lib/deployments";
+import { redactor } from "./api/rpc/relayPolicy";
 
 /** Where the app reads the chain: which deployment file, and the JSON-RPC endpoint (no wallet needed to read). */
 export const NETWORK = process.env.FLUX_NETWORK ?? "localhost";
@@ -15,14 +16,34 @@ export function loadDeployment(): { ok: true; value: Deployment } | { ok: false;
   }
 }
 
+/**
+ * Why a server-side read of the chain failed, in words safe to show a visitor. FLUX_RPC_URL may carry an API key (in
+ * its path, query or user info), and ethers puts the request URL into its error messages ("info={ requestUrl: ... }"),
+ * so neither the URL nor any part of it that could be a key reaches the page: the operator finds the full cause in the
+ * server's log, where the URL is redacted too (logs are shared more often than keys should be).
+ */
+export function describeChainReadFailure(error: unknown, rpcUrl: string = RPC_URL): string {
+  const redact = redactor(rpcUrl);
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.cause?.code ?? (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // A node that is down answers nothing: say so, rather than show a socket error that names the host and port.
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed/.test(message)) {
+    return "the chain's node did not answer";
+  }
+  // ethers appends its request and response details in parentheses; the first clause is the reason in words.
+  const reason = message.split(" (")[0].trim();
+  return redact(reason.length > 0 ? reason : message).slice(0, 300);
+}
+
 /** The page's state when the chain cannot be read: what failed, in words, and what to do about it. */
 export function ChainReadError({ title, what, error }: { title: string; what: string; error: unknown }) {
+  console.error(`reading the ${what} (${NETWORK}) failed: ${redactor(RPC_URL)(error instanceof Error ? error.message : String(error))}`);
   return (
     <section>
       <h1>{title}</h1>
       <p className="notice">
-        The {what} could not be read from {RPC_URL} ({NETWORK}): {error instanceof Error ? error.message : String(error)}.
-        Is the chain running? <code>npm start</code> brings up the local stack.
+        The {what} could not be read from the {NETWORK} chain: {describeChainReadFailure(error)}. Is the chain running?{" "}
+        <code>npm start</code> brings up the local stack.
       </p>
     </section>
   );

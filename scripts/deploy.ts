@@ -1,6 +1,9 @@
 /**
  * Deploys Flux to a real chain (or a rehearsal node) from config/networks/<network>.json and writes
- * deployments/<network>.json. Safe to run again: it continues a run that failed and sends nothing when done.
+ * deployments/<network>.json. Safe to run again: it continues a run that failed and sends nothing when done. Safe to
+ * kill: every transaction is recorded in deployments/<network>.progress.json before it is sent, and the next run
+ * settles it (mined, replaced, or waited for) before sending anything (scripts/lib/deployJournal.ts). It exits 1,
+ * not "done", while the deployer has created a contract the deployment file does not account for.
  *
  *   npm run deploy -- --network bsc
  *   npx hardhat run --network bsc scripts/deploy.ts          # the same

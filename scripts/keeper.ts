@@ -13,7 +13,8 @@
  * 31337 only, Hardhat's public account #5 when unset), FLUX_NETWORK (localhost, i.e. deployments/localhost.json).
  * Prefer KEEPER_PRIVATE_KEY over --key on a shared machine: command lines are visible to other users.
  * Every decision is one JSON line on stdout. Transient RPC errors are logged and retried with backoff, never fatal;
- * SIGINT or SIGTERM stops it after the current pass (a second one stops it at once).
+ * SIGINT or SIGTERM stops it after the current pass (a second one, a second or more later, stops it at once); the
+ * npm script execs the keeper so that a signal sent to npm (a process manager's SIGTERM) reaches it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -36,6 +37,8 @@ const LOCAL_CHAIN_ID = 31337;
 const DEFAULT_INTERVAL_SECONDS = 60;
 /** After failed passes, wait 2 s, 4 s, 8 s, ... but never more than this (or the interval, if longer). */
 const MAX_FAILURE_BACKOFF_MS = 5 * 60_000;
+/** Two stop signals closer together than this are one Ctrl-C delivered twice (see `stop` in main). */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
 const USAGE = `usage: npm run keeper -- [--once] [--dry-run] [--every-block] [--rpc URL] [--key HEX] [--deployment PATH]
                          [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]`;
@@ -120,11 +123,30 @@ async function main() {
   const gasToken = gasTokenOf(deployment);
 
   let stopping = false;
+  let stopAskedAt = 0;
+  let passRunning = false;
   let wakeUp: () => void = () => {};
   const stop = (signal: string) => {
-    if (stopping) process.exit(130); // asked twice: the operator wants out now
+    const now = Date.now();
+    if (stopping) {
+      // Ctrl-C under `npm run keeper` arrives twice within milliseconds: the terminal signals the whole process group
+      // and npm forwards what it received to its child as well. That is one request to stop, not two.
+      if (now - stopAskedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
+      // Asked again later: the operator wants out now.
+      log({
+        vault: "*",
+        action: "stop",
+        reason: `${signal} again: exiting now${passRunning ? ", abandoning the pass in progress (a transaction it sent may still be mined; the next start asks the node for the keeper's nonce before sending)" : ""}`,
+      });
+      process.exit(130);
+    }
     stopping = true;
-    log({ vault: "*", action: "stop", reason: `${signal}: stopping after the current pass` });
+    stopAskedAt = now;
+    log({
+      vault: "*",
+      action: "stop",
+      reason: passRunning ? `${signal}: finishing the current pass, then exiting (send it again to exit at once)` : `${signal}: exiting`,
+    });
     wakeUp();
   };
   process.on("SIGINT", () => stop("SIGINT"));
@@ -151,7 +173,10 @@ async function main() {
       await pause(delayMs);
     }
   }
-  if (chainId === undefined) return;
+  if (chainId === undefined) {
+    log({ vault: "*", action: "stopped", reason: "keeper stopped before it reached the node" });
+    return;
+  }
   if (chainId !== deployment.chainId) {
     throw new Error(`The node is chain ${chainId} but ${args.deploymentFile} is for chain ${deployment.chainId}: refusing to act on the wrong chain`);
   }
@@ -197,7 +222,8 @@ async function main() {
   let lastBlock = -1;
   while (!stopping) {
     try {
-      const summary = await keeper.runOnce();
+      passRunning = true;
+      const summary = await keeper.runOnce().finally(() => (passRunning = false));
       largestPriceMoveBps = summary.largestPriceMoveBps;
       consecutiveFailures = 0;
       log({ vault: "*", action: "pass", reason: "pass complete", numbers: { ...summary } });
@@ -239,6 +265,7 @@ async function main() {
     }
   }
   provider.destroy();
+  if (stopping) log({ vault: "*", action: "stopped", reason: "keeper stopped cleanly: no pass was cut short" });
 }
 
 if (require.main === module) {

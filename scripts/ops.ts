@@ -3,19 +3,36 @@
  * own, so this turns them into environment variables and runs the Hardhat script:
  *
  *   npm run deploy -- --network bsc [--config path/to/config.json] [--fail-after pool:USDT]
+ *                     [--deployments-dir DIR] [--manifest-dir DIR]
  *   npm run upgrade -- --network bsc --contract StakingRewardsVault (--target USDC-USDT | --proxy 0x...)
  *                      [--call initializeV2 --args '[7]'] [--constructor-args '[...]']
+ *                      [--deployments-dir DIR] [--manifest-dir DIR]
+ *
+ * Keys come from the environment (or .env), named by role (see hardhat.config.ts):
+ *   deploy    DEPLOYER_PRIVATE_KEY (required: the deploy never signs with another role's key)
+ *   upgrade   PROPOSER_PRIVATE_KEY to schedule, EXECUTOR_PRIVATE_KEY to execute after the delay; DEPLOYER_PRIVATE_KEY
+ *             while the deployer still owns the proxies (before the hand-over completes), or for every role it holds
+ *
+ * --deployments-dir (FLUX_DEPLOYMENTS_DIR) reads and writes the deployment files elsewhere than deployments/; the
+ * plugin's manifest then goes to <dir>/.openzeppelin unless --manifest-dir (the plugin's MANIFEST_DEFAULT_DIR) says
+ * otherwise.
  *
  * package.json: "deploy": "ts-node --transpile-only scripts/ops.ts deploy",
  *               "upgrade": "ts-node --transpile-only scripts/ops.ts upgrade"
  */
+import "dotenv/config";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
 const COMMANDS: Record<string, { script: string; options: Record<string, string> }> = {
   deploy: {
     script: "scripts/deploy.ts",
-    options: { config: "FLUX_DEPLOY_CONFIG", "fail-after": "FLUX_DEPLOY_FAIL_AFTER", "deployments-dir": "FLUX_DEPLOYMENTS_DIR" },
+    options: {
+      config: "FLUX_DEPLOY_CONFIG",
+      "fail-after": "FLUX_DEPLOY_FAIL_AFTER",
+      "deployments-dir": "FLUX_DEPLOYMENTS_DIR",
+      "manifest-dir": "MANIFEST_DEFAULT_DIR",
+    },
   },
   upgrade: {
     script: "scripts/upgrade.ts",
@@ -27,9 +44,12 @@ const COMMANDS: Record<string, { script: string; options: Record<string, string>
       args: "UPGRADE_CALL_ARGS",
       "constructor-args": "UPGRADE_CONSTRUCTOR_ARGS",
       "deployments-dir": "FLUX_DEPLOYMENTS_DIR",
+      "manifest-dir": "MANIFEST_DEFAULT_DIR",
     },
   },
 };
+/** Options whose value is a path: made absolute here, since Hardhat runs the script from the project root. */
+const PATH_OPTIONS = new Set(["config", "deployments-dir", "manifest-dir"]);
 
 function usage(message: string): never {
   console.error(`${message}\n\nusage:\n  npm run deploy -- --network <name>\n  npm run upgrade -- --network <name> --contract <Name> (--target <pool|vault name> | --proxy <address>)`);
@@ -50,10 +70,14 @@ for (let index = 0; index < rest.length; index++) {
   const value = match[2] ?? rest[++index];
   if (value === undefined) usage(`--${name} needs a value`);
   if (name === "network") network = value;
-  else if (spec.options[name]) env[spec.options[name]] = name === "config" || name === "deployments-dir" ? path.resolve(value) : value;
+  else if (spec.options[name]) env[spec.options[name]] = PATH_OPTIONS.has(name) ? path.resolve(value) : value;
   else usage(`unknown option --${name} for ${command}`);
 }
 if (!network) usage("--network is required");
+if (command === "deploy" && !env.DEPLOYER_PRIVATE_KEY && (env.PROPOSER_PRIVATE_KEY || env.EXECUTOR_PRIVATE_KEY)) {
+  // hardhat.config.ts would make the proposer's or executor's key the first account, and the deploy would sign with it.
+  usage("npm run deploy signs with DEPLOYER_PRIVATE_KEY, which is not set: it will not deploy with the proposer's or executor's key");
+}
 
 const hardhat = require.resolve("hardhat/internal/cli/bootstrap.js");
 const result = spawnSync(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: "inherit", env });

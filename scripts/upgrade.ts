@@ -14,15 +14,37 @@
  *   UPGRADE_CONSTRUCTOR_ARGS  the implementation's constructor arguments as a JSON array, when they cannot be read
  *                             from the proxy
  *
+ * Keys, by role (hardhat.config.ts makes each one that is set an account of the network):
+ *   DEPLOYER_PRIVATE_KEY      owns the proxies until the hand-over to the timelock completes: upgrades directly
+ *   PROPOSER_PRIVATE_KEY      a timelock proposer: schedules the upgrade
+ *   EXECUTOR_PRIVATE_KEY      a timelock executor: executes it once the delay is over
+ * A role without its own key falls back to the first key that is set (so DEPLOYER_PRIVATE_KEY alone still works, as
+ * it did when it was the only variable: it then has to be the proposer's or the executor's key).
+ *
  * If the signer owns the proxy (a local chain) it upgrades at once. If a TimelockController owns it (a real chain)
- * it deploys the implementation and prints the timelock operation, schedules it when the signer is a proposer, and
- * executes it when run again after the delay by an executor. deployments/<network>.json is updated once the proxy
- * runs the new implementation.
+ * it deploys the implementation and prints the timelock operation, schedules it when the proposer is one, and
+ * executes it when run again after the delay by an executor; its last lines say what to do next. The new
+ * implementation is validated against the network's manifest (.openzeppelin/, committed with the deployment file).
+ * deployments/<network>.json is updated once the proxy runs the new implementation.
  */
 import fs from "node:fs";
 import hre from "hardhat";
+import { Wallet, type Signer } from "ethers";
 import { deploymentPath, readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../lib/deployments";
-import { upgradeProxy } from "./lib/upgradeProxy";
+import { nextSteps, upgradeProxy } from "./lib/upgradeProxy";
+
+/** The network's account for the key in `variable`, or undefined when it is not set. */
+async function signerFromKey(variable: "PROPOSER_PRIVATE_KEY" | "EXECUTOR_PRIVATE_KEY"): Promise<Signer | undefined> {
+  const key = process.env[variable];
+  if (!key) return undefined;
+  let address: string;
+  try {
+    address = new Wallet(key.startsWith("0x") ? key : `0x${key}`).address;
+  } catch {
+    throw new Error(`${variable} is not a valid private key (64 hex digits)`);
+  }
+  return hre.ethers.getSigner(address);
+}
 
 /** The proxy records of a deployment that `target` (a name or an address) refers to. */
 function findRecords(deployment: Deployment, target: string): DeployedContract[] {
@@ -72,6 +94,8 @@ async function main() {
   const outcome = await upgradeProxy(hre, {
     proxy,
     contract,
+    proposer: await signerFromKey("PROPOSER_PRIVATE_KEY"),
+    executor: await signerFromKey("EXECUTOR_PRIVATE_KEY"),
     call: process.env.UPGRADE_CALL ? { fn: process.env.UPGRADE_CALL, args: parseJson("UPGRADE_CALL_ARGS") ?? [] } : undefined,
     constructorArgs: parseJson("UPGRADE_CONSTRUCTOR_ARGS"),
     log: (line) => console.log(line),
@@ -90,9 +114,6 @@ async function main() {
     console.log(`  schedule     send to the timelock: ${operation.scheduleCalldata}`);
     console.log(`  execute      send to the timelock: ${operation.executeCalldata}`);
     if (operation.readyAt) console.log(`  ready at     ${new Date(operation.readyAt * 1000).toISOString()}`);
-    if (outcome.status !== "executed") {
-      console.log("Run this again after the delay with an executor's key to execute it (or execute it from the multisig).");
-    }
   }
   if (deployment && (outcome.mode === "direct" || outcome.status === "executed")) {
     for (const record of records) {
@@ -104,6 +125,12 @@ async function main() {
       console.log(`updated ${writeDeployment(deployment)}`);
     }
   }
+  // The chain's time: its latest block's, or the clock's when no block was mined for a while (a rehearsal node mines
+  // only on demand, and its clock may have been moved ahead).
+  const latest = await hre.ethers.provider.getBlock("latest");
+  const now = Math.max(latest?.timestamp ?? 0, Math.floor(Date.now() / 1000));
+  console.log("");
+  for (const line of nextSteps(outcome, now, network)) console.log(line);
 }
 
 main().catch((error) => {

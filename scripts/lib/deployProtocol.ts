@@ -16,11 +16,22 @@
  * Idempotent: each deployment step's result goes to deployments/<network>.progress.json as soon as it is done, and a
  * rerun skips it; configuration and ownership steps compare the chain with the config and only send what differs.
  * A run that failed midway is continued by running it again.
+ *
+ * Crash-proof: every transaction is signed, recorded in the progress file (deployJournal.ts) and only then sent, and
+ * a rerun first settles every recorded transaction (mined, replaced, or still pending: then it waits), so a run
+ * killed with a transaction in flight is continued without sending that step twice. Implementations and ERC1967
+ * proxies are therefore deployed here, through the journal, not by the plugin's deployProxy (which sends its own
+ * transactions): the plugin still validates each implementation first and records it in its manifest afterwards.
+ * Last, every contract the deployer's account created since the deployment's first nonce (read from the chain) must
+ * be one the deployment file names, and after the hand-over owned by the timelock, or the run refuses to say done.
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, Contract, ZeroAddress, ZeroHash, keccak256, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, Contract, ZeroAddress, ZeroHash, keccak256 } from "ethers";
+import { Manifest } from "@openzeppelin/upgrades-core";
+// The ERC1967Proxy the plugin itself deploys for UUPS proxies, so proxies deployed here are the ones it recognises.
+import ERC1967_PROXY_ARTIFACT from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import {
   DEPLOYMENTS_DIRECTORY,
   writeDeployment,
@@ -30,8 +41,9 @@ import {
   type Deployment,
 } from "../../lib/deployments";
 import { DeployConfigError, MAX_CREDIT_LIMIT, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
-import { deployPool } from "./deployCorePools";
-import { vaultConstructorArgs } from "./vaultImplementation";
+import { DEFAULT_RESERVE_FACTOR_BPS, fTokenName } from "../../lib/pools";
+import { STAKING_REWARDS_VAULT_MODULES, wiringArgs, type VaultWiring } from "./vaultImplementation";
+import { DeployJournal, contractsCreatedSince, deployerWallet, writeFileDurably, type JournalRecord, type TransactionKind } from "./deployJournal";
 import { AGGREGATOR_V3_ABI } from "../../lib/priceFeeds";
 import { priceSanityProblems } from "./priceSanity";
 import { reviewGovernance } from "./governanceChecks";
@@ -73,6 +85,16 @@ export interface TimelockOperationRecord {
   readyAt?: number;
 }
 
+/** A contract the deployer's account created during the deployment, and what it is. */
+export interface CreatedContract {
+  nonce: number;
+  address: string;
+  what: string;
+}
+
+/** A vault record of a production deployment: the local format plus the modules its implementation delegatecalls. */
+export type ProtocolVaultRecord = DeployedVaultRecord & { modules?: string[] };
+
 /** deployments/<network>.json for a production deployment: the local format plus governance. */
 export interface ProtocolDeployment extends Deployment {
   /** The config file it was deployed from. */
@@ -85,6 +107,8 @@ export interface ProtocolDeployment extends Deployment {
   pendingOperations?: TimelockOperationRecord[];
   /** Owner calls needed to match the config that only the timelock can make now: schedule them through it. */
   governanceActions?: GovernanceAction[];
+  /** Every contract the deployer's account created since the deployment's first nonce (read from the chain), by nonce. */
+  createdContracts?: CreatedContract[];
 }
 
 interface TimelockStep {
@@ -95,14 +119,19 @@ interface TimelockStep {
   temporaryExecutor: boolean;
 }
 
-/** deployments/<network>.progress.json: what earlier runs did. */
-export interface DeployProgress {
+/** deployments/<network>.progress.json: what earlier runs did, and every transaction they sent (the journal). */
+export interface DeployProgress extends JournalRecord {
   network: string;
   chainId: number;
   deployer: string;
   startBlock: number;
   /** Step name ("oracle", "pool:USDC", "vault:USDC-USDT", "timelock") to its result. */
   steps: Record<string, unknown>;
+  /**
+   * Written by hand: contracts the deployer created that are not part of the protocol (a test, a mistake), by address,
+   * with why. The final account then names them instead of refusing; it still refuses any the deployer owns.
+   */
+  acknowledgedContracts?: Record<string, string>;
   updatedAt: string;
 }
 
@@ -171,7 +200,36 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
       `${progressFile} was started by ${progress.deployer}, which owns what it deployed; rerun with that key, not ${deployerAddress}`,
     );
   }
-  const resumed = Object.keys(progress.steps).length > 0;
+  const saveProgress = () => {
+    progress.updatedAt = new Date().toISOString();
+    writeFileDurably(progressFile, JSON.stringify(progress, null, 2) + "\n");
+  };
+
+  // ---------------------------------------------------------------- transactions of earlier runs, settled first
+  const wallet = deployerWallet(hre);
+  if (wallet.address !== deployerAddress) {
+    throw new Error(
+      `DEPLOYER_PRIVATE_KEY is the key of ${wallet.address}, but network ${network}'s first account is ${deployerAddress}: ` +
+        `the deployer must be the first account (hardhat.config.ts puts DEPLOYER_PRIVATE_KEY first)`,
+    );
+  }
+  const journal = new DeployJournal({ hre, wallet, record: progress, save: saveProgress, log });
+  const resumed = Object.keys(progress.steps).length > 0 || journal.transactions.length > 0;
+  log(`network ${network} (chain id ${chainId}), deployer ${deployerAddress}, config ${config.source}`);
+  if (resumed) log(`continuing the deployment recorded in ${progressFile}`);
+  await journal.settle();
+  if (progress.startNonce === undefined) {
+    // Where the final account of created contracts starts: a fresh deployment at the deployer's nonce now; one whose
+    // progress file predates the journal at the deployer's nonce at the block it started (which a pruned node may not
+    // know: then from now on, said so).
+    const nonceNow = () => ethers.provider.getTransactionCount(deployerAddress, "latest");
+    progress.startNonce = resumed
+      ? await ethers.provider.getTransactionCount(deployerAddress, progress.startBlock).catch(() => {
+          log(`! the node cannot tell the deployer's nonce at block ${progress.startBlock}: contracts are accounted for from its nonce now`);
+          return nonceNow();
+        })
+      : await nonceNow();
+  }
   for (const address of recordedAddresses(progress.steps)) {
     if ((await ethers.provider.getCode(address)) === "0x") {
       throw new Error(
@@ -180,14 +238,6 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
       );
     }
   }
-  const saveProgress = () => {
-    progress.updatedAt = new Date().toISOString();
-    fs.mkdirSync(directory, { recursive: true });
-    fs.writeFileSync(progressFile, JSON.stringify(progress, null, 2) + "\n");
-  };
-
-  log(`network ${network} (chain id ${chainId}), deployer ${deployerAddress}, config ${config.source}`);
-  if (resumed) log(`continuing the deployment recorded in ${progressFile}`);
 
   // ---------------------------------------------------------------- the config against the chain
   const facts = await inspectChain(hre, config, log);
@@ -211,30 +261,65 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     }
     return structuredClone(result);
   };
-  const send = async (description: string, transaction: Promise<ContractTransactionResponse>) => {
-    log(`  tx ${description}`);
-    const receipt = await (await transaction).wait();
-    if (!receipt || receipt.status !== 1) throw new Error(`Transaction failed: ${description}`);
-  };
+  /** An owner or timelock call, recorded in the journal before it is sent. */
+  const send = (kind: TransactionKind, description: string, target: string, data: string) => journal.call(description, kind, target, data);
   const governanceActions: GovernanceAction[] = [];
   /** Sends an owner-only call if the deployer still owns `target`, else records it for the timelock's proposers. */
   const asOwner = async (target: string, abi: readonly string[] | Contract["interface"], description: string, method: string, args: unknown[]) => {
     const contract = new Contract(target, abi as never, deployer);
+    const data = contract.interface.encodeFunctionData(method, args);
     const owner = String(await new Contract(target, OWNABLE_ABI, deployer).owner());
     if (owner.toLowerCase() === deployerAddress.toLowerCase()) {
-      await send(description, contract.getFunction(method)(...args));
+      await send("configuration", description, target, data);
     } else {
-      governanceActions.push({ description, target, data: contract.interface.encodeFunctionData(method, args) });
+      governanceActions.push({ description, target, data });
       log(`! ${description}: ${target} is owned by ${owner}; schedule it through the timelock (listed in the deployment file)`);
     }
   };
 
+  const proxyFactory = await ethers.getContractFactory(ERC1967_PROXY_ARTIFACT.abi, ERC1967_PROXY_ARTIFACT.bytecode, deployer);
+  /** A plain contract (no proxy), created through the journal. */
+  const createContract = async (purpose: string, kind: TransactionKind, contractName: string, constructorArgs: unknown[]) => {
+    const factory = await ethers.getContractFactory(contractName, deployer);
+    return journal.create(purpose, kind, (await factory.getDeployTransaction(...constructorArgs)).data);
+  };
+  /**
+   * `contractName`'s implementation and a UUPS proxy initialized in its constructor (one transaction, so nobody can
+   * initialize it first), as the plugin's deployProxy would: the plugin validates the implementation before anything
+   * is sent and records proxy and implementation in its manifest after, for upgrades.
+   */
+  const deployUupsProxy = async (key: string, contractName: string, initializerArgs: unknown[], constructorArgs: unknown[] = []) => {
+    const factory = await ethers.getContractFactory(contractName, deployer);
+    // The plugin reads constructorArgs here although its ValidationOptions type omits it.
+    const validation = { kind: "uups" as const, constructorArgs } as Parameters<typeof upgrades.validateImplementation>[1];
+    await upgrades.validateImplementation(factory, validation);
+    const implementation = await journal.create(`${key}/implementation`, "implementation", (await factory.getDeployTransaction(...constructorArgs)).data);
+    const initializer = factory.interface.encodeFunctionData("initialize", initializerArgs);
+    const proxy = await journal.create(`${key}/proxy`, "proxy", (await proxyFactory.getDeployTransaction(implementation, initializer)).data);
+    await upgrades.forceImport(proxy, factory, validation);
+    return { address: proxy, implementation };
+  };
+  /** A vault's three modules for `wiring`, validated and recorded in the manifest as the plugin's deployImplementation would. */
+  const deployVaultModules = async (key: string, wiring: VaultWiring): Promise<string[]> => {
+    const modules: string[] = [];
+    for (const name of STAKING_REWARDS_VAULT_MODULES) {
+      const factory = await ethers.getContractFactory(name, deployer);
+      // A module has no initializer: it runs inside the vault, which the vault's initializer set up.
+      const validation = { constructorArgs: wiringArgs(wiring), unsafeAllow: ["missing-initializer", "missing-initializer-call"] } as Parameters<
+        typeof upgrades.validateImplementation
+      >[1];
+      await upgrades.validateImplementation(factory, validation);
+      const address = await journal.create(`${key}/module:${name}`, "implementation", (await factory.getDeployTransaction(...wiringArgs(wiring))).data);
+      await upgrades.forceImport(address, factory, validation);
+      modules.push(address);
+    }
+    return modules;
+  };
+
   // ---------------------------------------------------------------- oracle and feeds
   const oracleRecord = await step<DeployedContract>("oracle", "PriceOracle (UUPS proxy)", async () => {
-    const proxy = await upgrades.deployProxy(await ethers.getContractFactory("PriceOracle", deployer), [deployerAddress], { kind: "uups" });
-    await proxy.waitForDeployment();
-    const address = await proxy.getAddress();
-    return { address, artifact: "PriceOracle", implementation: await upgrades.erc1967.getImplementationAddress(address) };
+    const { address, implementation } = await deployUupsProxy("oracle", "PriceOracle", [deployerAddress]);
+    return { address, artifact: "PriceOracle", implementation };
   });
   const oracle = await ethers.getContractAt("PriceOracle", oracleRecord.address, deployer);
   for (const token of Object.values(config.tokens)) {
@@ -254,12 +339,30 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     const { symbol } = poolConfig;
     const token = config.tokens[symbol];
     pools[symbol] = await step<DeployedPool>(`pool:${symbol}`, `f${symbol} pool (UUPS proxy) and its KinkedRateModel`, async () => {
-      const { record } = await deployPool(
-        hre,
-        { address: token.address, symbol, decimals: facts.decimals[symbol], rateModel: poolConfig.rateModel },
-        { owner: deployerAddress, guardian: config.guardian, reserveFactorBps: poolConfig.reserveFactorBps },
+      // As deployCorePools.deployPool does, one transaction at a time through the journal.
+      const { rateModel } = poolConfig;
+      const model = await createContract(`pool:${symbol}/rateModel`, "contract", "KinkedRateModel", [
+        rateModel.baseRatePerYear,
+        rateModel.rateAtOptimalPerYear,
+        rateModel.rateAtFullPerYear,
+        rateModel.optimalUtilization,
+      ]);
+      const fToken = fTokenName(symbol);
+      const reserveFactorBps = poolConfig.reserveFactorBps ?? DEFAULT_RESERVE_FACTOR_BPS;
+      // The asset is an immutable of the implementation: each pool gets its own.
+      const pool = await deployUupsProxy(
+        `pool:${symbol}`,
+        "LendingPool",
+        [fToken.name, fToken.symbol, model, reserveFactorBps, deployerAddress, config.guardian],
+        [token.address],
       );
-      return record;
+      return {
+        asset: token.address,
+        symbol,
+        decimals: facts.decimals[symbol],
+        pool: { address: pool.address, artifact: "LendingPool", implementation: pool.implementation },
+        interestRateModel: { address: model, artifact: "KinkedRateModel" },
+      };
     });
   }
 
@@ -297,30 +400,31 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
   }
 
   // ---------------------------------------------------------------- vaults and credit limits
-  const vaults: Record<string, DeployedVaultRecord> = {};
+  const vaults: Record<string, ProtocolVaultRecord> = {};
   for (const vaultConfig of Object.values(config.vaults)) {
     const { name } = vaultConfig;
     const { token0, token1 } = facts.vaults[name];
     const [cap0, cap1] = debtCaps(vaultConfig, token0, token1, facts.decimals);
-    const record = await step<DeployedVaultRecord>(`vault:${name}`, `${name} StakingRewardsVault (UUPS proxy)`, async () => {
-      const constructorArgs = await vaultConstructorArgs(hre, deployer, {
+    const record = await step<ProtocolVaultRecord>(`vault:${name}`, `${name} StakingRewardsVault (UUPS proxy)`, async () => {
+      const wiring: VaultWiring = {
         pair: vaultConfig.pair,
         pool0: pools[token0].pool.address,
         pool1: pools[token1].pool.address,
         oracle: oracleRecord.address,
         farm: vaultConfig.farm,
         rewardPair: config.rewards.pair,
-      });
-      const proxy = await upgrades.deployProxy(
-        await ethers.getContractFactory("StakingRewardsVault", deployer),
+      };
+      const modules = await deployVaultModules(`vault:${name}`, wiring);
+      const vault = await deployUupsProxy(
+        `vault:${name}`,
+        "StakingRewardsVault",
         [deployerAddress, config.guardian, vaultConfig.risk, cap0, cap1],
-        { kind: "uups", constructorArgs },
+        [...wiringArgs(wiring), ...modules],
       );
-      await proxy.waitForDeployment();
-      const address = await proxy.getAddress();
       return {
         name,
-        vault: { address, artifact: "StakingRewardsVault", implementation: await upgrades.erc1967.getImplementationAddress(address) },
+        vault: { address: vault.address, artifact: "StakingRewardsVault", implementation: vault.implementation },
+        modules,
         pair: vaultConfig.pair,
         farm: vaultConfig.farm,
         token0,
@@ -359,9 +463,7 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
 
   // ---------------------------------------------------------------- the lens (stateless, owned by nobody)
   const lensRecord = await step<DeployedContract>("lens", "VaultLens", async () => {
-    const lens = await (await ethers.getContractFactory("VaultLens", deployer)).deploy();
-    await lens.waitForDeployment();
-    return { address: await lens.getAddress(), artifact: "VaultLens" };
+    return { address: await createContract("lens", "contract", "VaultLens", []), artifact: "VaultLens" };
   });
 
   // ---------------------------------------------------------------- the timelock
@@ -370,14 +472,13 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
   const timelockRecord = await step<TimelockStep>("timelock", `FluxTimelock (delay ${timelockConfig.minDelaySeconds} s)`, async () => {
     const temporaryProposer = !timelockConfig.proposers.some(isDeployer);
     const temporaryExecutor = !timelockConfig.executors.includes(ZeroAddress) && !timelockConfig.executors.some(isDeployer);
-    const timelock = await (await ethers.getContractFactory("FluxTimelock", deployer)).deploy(
+    const address = await createContract("timelock", "contract", "FluxTimelock", [
       timelockConfig.minDelaySeconds,
       temporaryProposer ? [...timelockConfig.proposers, deployerAddress] : timelockConfig.proposers,
       temporaryExecutor ? [...timelockConfig.executors, deployerAddress] : timelockConfig.executors,
       timelockConfig.admin,
-    );
-    await timelock.waitForDeployment();
-    return { address: await timelock.getAddress(), temporaryProposer, temporaryExecutor };
+    ]);
+    return { address, temporaryProposer, temporaryExecutor };
   });
   const timelock = await ethers.getContractAt("FluxTimelock", timelockRecord.address, deployer);
   const minDelay = Number(await timelock.getMinDelay());
@@ -407,7 +508,12 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     if (!isDeployer(owner)) {
       throw new Error(`The ${contract.label} (${contract.address}) is owned by ${owner}, neither the deployer nor the timelock: hand it over by hand`);
     }
-    await send(`${contract.label}.transferOwnership(timelock)`, ownable.transferOwnership(timelockRecord.address));
+    await send(
+      "hand-over",
+      `${contract.label}.transferOwnership(timelock)`,
+      contract.address,
+      ownable.interface.encodeFunctionData("transferOwnership", [timelockRecord.address]),
+    );
   }
 
   const pendingOperations: TimelockOperationRecord[] = [];
@@ -433,8 +539,10 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
     if (operation.state === "unscheduled") {
       if (await timelock.hasRole(PROPOSER_ROLE, deployerAddress)) {
         await send(
+          "hand-over",
           `timelock.scheduleBatch(acceptOwnership x ${targets.length}, delay ${minDelay} s)`,
-          timelock.scheduleBatch(targets, operation.values, operation.payloads, operation.predecessor, operation.salt, minDelay),
+          timelockRecord.address,
+          timelock.interface.encodeFunctionData("scheduleBatch", [targets, operation.values, operation.payloads, operation.predecessor, operation.salt, minDelay]),
         );
         operation.state = await stateOf();
       } else {
@@ -462,8 +570,10 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
         (await timelock.hasRole(EXECUTOR_ROLE, ZeroAddress)) || (await timelock.hasRole(EXECUTOR_ROLE, deployerAddress));
       if (mayExecute) {
         await send(
+          "hand-over",
           `timelock.executeBatch(acceptOwnership x ${targets.length})`,
-          timelock.executeBatch(targets, operation.values, operation.payloads, operation.predecessor, operation.salt),
+          timelockRecord.address,
+          timelock.interface.encodeFunctionData("executeBatch", [targets, operation.values, operation.payloads, operation.predecessor, operation.salt]),
         );
         operation.state = await stateOf();
       } else {
@@ -492,15 +602,41 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
   if (timelockRecord.temporaryProposer && scheduled) {
     for (const [name, role] of [["proposer", PROPOSER_ROLE], ["canceller", CANCELLER_ROLE]] as const) {
       if (await timelock.hasRole(role, deployerAddress)) {
-        await send(`timelock.renounceRole(${name}, deployer)`, timelock.renounceRole(role, deployerAddress));
+        await send("hand-over", `timelock.renounceRole(${name}, deployer)`, timelockRecord.address, timelock.interface.encodeFunctionData("renounceRole", [role, deployerAddress]));
       }
     }
   }
   if (timelockRecord.temporaryExecutor && handedOver && (await timelock.hasRole(EXECUTOR_ROLE, deployerAddress))) {
-    await send("timelock.renounceRole(executor, deployer)", timelock.renounceRole(EXECUTOR_ROLE, deployerAddress));
+    await send(
+      "hand-over",
+      "timelock.renounceRole(executor, deployer)",
+      timelockRecord.address,
+      timelock.interface.encodeFunctionData("renounceRole", [EXECUTOR_ROLE, deployerAddress]),
+    );
   }
 
   // ---------------------------------------------------------------- the deployment file
+  // What each contract the deployment created is, for the final account: the implementations deployed with the
+  // proxies are named before an upgrade's replace them in the records.
+  const named = new Map<string, string>();
+  const nameContract = (address: string | undefined, what: string) => {
+    if (address && !named.has(address.toLowerCase())) named.set(address.toLowerCase(), what);
+  };
+  const nameProxies = () => {
+    nameContract(oracleRecord.address, "PriceOracle proxy");
+    nameContract(oracleRecord.implementation, "PriceOracle implementation");
+    for (const pool of Object.values(pools)) {
+      nameContract(pool.pool.address, `f${pool.symbol} pool proxy`);
+      nameContract(pool.pool.implementation, `f${pool.symbol} pool implementation`);
+      nameContract(pool.interestRateModel.address, `f${pool.symbol} rate model`);
+    }
+    for (const vault of Object.values(vaults)) {
+      nameContract(vault.vault.address, `${vault.name} vault proxy`);
+      nameContract(vault.vault.implementation, `${vault.name} vault implementation`);
+      (vault.modules ?? []).forEach((module, index) => nameContract(module, `${vault.name} vault module ${STAKING_REWARDS_VAULT_MODULES[index]}`));
+    }
+  };
+  nameProxies();
   const implementationOf = (address: string) => upgrades.erc1967.getImplementationAddress(address);
   for (const pool of Object.values(pools)) pool.pool.implementation = await implementationOf(pool.pool.address);
   for (const vault of Object.values(vaults)) vault.vault.implementation = await implementationOf(vault.vault.address);
@@ -557,11 +693,31 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
       record.artifact = artifacts.get(record.address) ?? record.artifact;
     }
   }
+  nameProxies();
+  nameContract(lensRecord.address, "VaultLens");
+  nameContract(timelockRecord.address, "FluxTimelock");
+  for (const [address, why] of Object.entries(progress.acknowledgedContracts ?? {})) nameContract(address, `not part of the protocol: ${why}`);
+  const account = await accountForCreatedContracts(hre, {
+    deployer: deployerAddress,
+    startNonce: progress.startNonce!,
+    named,
+    timelock: handedOver ? timelockRecord.address : undefined,
+  });
+  deployment.createdContracts = account.created;
   const file = writeDeployment(deployment, directory);
 
   const transactionsSent = (await ethers.provider.getTransactionCount(deployerAddress)) - countFrom;
-  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0;
   log(`wrote ${file}`);
+  if (account.problems.length > 0) {
+    throw new Error(
+      `Not done: ${account.problems.length} of the ${account.created.length} contracts the deployer ${deployerAddress} created since ` +
+        `its nonce ${progress.startNonce} are not accounted for:\n  - ${account.problems.join("\n  - ")}\n` +
+        `Each is live on chain; its creation transaction is the deployer's at that nonce. Find out what it is: one that is not ` +
+        `part of the protocol goes under "acknowledgedContracts" in ${progressFile} ({ "<address>": "<why>" }), and one that is ` +
+        `owned by the deployer must be handed to the timelock or disowned (renounceOwnership) first; then run again.`,
+    );
+  }
+  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0;
   log(
     complete
       ? `done: every contract is owned by the timelock ${timelockRecord.address}`
@@ -571,6 +727,44 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+/**
+ * Every contract the deployer's account created since `startNonce`, read from the chain (a creation at nonce n puts
+ * its contract at the address n decides), each named from what the deployment file records or the plugin's manifest
+ * knows as an implementation (an upgrade's). A contract neither names is a problem, and so, once the timelock owns
+ * the protocol (`timelock` given), is a created contract owned by anyone else.
+ */
+async function accountForCreatedContracts(
+  hre: HardhatRuntimeEnvironment,
+  options: { deployer: string; startNonce: number; named: Map<string, string>; timelock?: string },
+): Promise<{ created: CreatedContract[]; problems: string[] }> {
+  const manifestImplementations = new Set<string>();
+  const manifest = await Manifest.forNetwork(hre.network.provider);
+  for (const implementation of Object.values((await manifest.read()).impls)) {
+    for (const address of [implementation!.address, ...(implementation!.allAddresses ?? [])]) manifestImplementations.add(address.toLowerCase());
+  }
+  const created: CreatedContract[] = [];
+  const problems: string[] = [];
+  for (const { nonce, address } of await contractsCreatedSince(hre, options.deployer, options.startNonce)) {
+    const what =
+      options.named.get(address.toLowerCase()) ??
+      (manifestImplementations.has(address.toLowerCase()) ? "an implementation in the OpenZeppelin manifest (an upgrade's)" : undefined);
+    if (!what) {
+      problems.push(`${address} (nonce ${nonce}) is in no record of this deployment`);
+      created.push({ nonce, address, what: "NOT ACCOUNTED FOR: in no record of this deployment" });
+      continue;
+    }
+    created.push({ nonce, address, what });
+    if (options.timelock) {
+      // Implementations, modules, rate models, the lens and the timelock have no owner (or none set): only proxies answer.
+      const owner = await new Contract(address, OWNABLE_ABI, hre.ethers.provider).owner().then(String, () => ZeroAddress);
+      if (owner !== ZeroAddress && owner.toLowerCase() !== options.timelock.toLowerCase()) {
+        problems.push(`${address} (nonce ${nonce}, ${what}) is owned by ${owner}, not the timelock ${options.timelock}`);
+      }
+    }
+  }
+  return { created, problems };
+}
 
 function debtCaps(vault: VaultConfig, token0: string, token1: string, decimals: Record<string, number>): [bigint, bigint] {
   const cap = (symbol: string) => toBaseUnits(vault.debtCaps[symbol], decimals[symbol], (1n << 256n) - 1n);

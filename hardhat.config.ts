@@ -20,7 +20,7 @@ process.env.MANIFEST_DEFAULT_DIR =
   (process.env.FLUX_DEPLOYMENTS_DIR ? path.join(path.resolve(process.env.FLUX_DEPLOYMENTS_DIR), ".openzeppelin") : path.join(__dirname, ".openzeppelin"));
 
 import { subtask, task } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_NODE } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_COMPILE_SOLIDITY_GET_SOURCE_PATHS, TASK_NODE } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
@@ -41,6 +41,19 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion: solc.version() as string,
   };
+});
+
+/**
+ * `npm start` compiles only what the stack deploys (FLUX_COMPILE_SCOPE=stack, set by scripts/start.ts): the test-only
+ * contracts under contracts/test (upgrade targets and broken layouts that inherit the whole vault or pool, attack
+ * contracts) would make solc-js generate and optimize the vault's and the pool's code a second and third time. They
+ * are compiled by `npm test`'s own `hardhat compile`, which reuses everything else from the cache.
+ */
+subtask(TASK_COMPILE_SOLIDITY_GET_SOURCE_PATHS, async (args, _hre, runSuper) => {
+  const paths: string[] = await runSuper(args);
+  if (process.env.FLUX_COMPILE_SCOPE !== "stack") return paths;
+  const testContracts = path.join(__dirname, "contracts", "test") + path.sep;
+  return paths.filter((sourcePath) => !sourcePath.startsWith(testContracts));
 });
 
 /**

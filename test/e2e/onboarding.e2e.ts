@@ -14,7 +14,7 @@ import { readDeployment } from "../../lib/deployments";
 import { IERC20Metadata__factory, StakingRewardsVault__factory } from "../../typechain-types";
 import { APP_URL, SCREENSHOT_DIRECTORY, useStackAndBrowser } from "./stack";
 import { installTestWallet } from "./testWallet";
-import { connectTestWallet, RPC_URL, sidewaysOverflow, testAccountKey, waitForConfirmed } from "./pageHelpers";
+import { connectTestWallet, gotoSettled, RPC_URL, sidewaysOverflow, testAccountKey, waitForConfirmed } from "./pageHelpers";
 
 /** Hardhat's public account #12, the test wallet's key: no script of the local stack and no other browser test signs with it. */
 const NEWCOMER_KEY = testAccountKey(12);
@@ -123,9 +123,10 @@ describe("onboarding in the browser", () => {
     }
 
     // The Farms table is one card per vault: each Open button is inside the screen, not in a sideways scroll.
-    await page.goto(`${APP_URL}/farms`);
-    await expect.poll(() => page.getByTestId("open-position-WETH-USDC").count(), { timeout: 60_000 }).toBe(1);
+    // Settled: while Next streams the page in, its content can exist once but still hidden, with no box yet.
+    await gotoSettled(page, "/farms", "open-position-WETH-USDC");
     for (const name of ["WETH-USDC", "USDC-USDT"]) {
+      await page.getByTestId(`open-position-${name}`).waitFor({ state: "visible", timeout: 30_000 });
       const box = await page.getByTestId(`open-position-${name}`).boundingBox();
       expect(box, name).not.toBeNull();
       expect(box!.x, name).toBeGreaterThanOrEqual(0);

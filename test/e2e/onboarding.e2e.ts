@@ -135,6 +135,7 @@ describe("onboarding in the browser", () => {
 
     // The header's "Get test tokens" panel fits the phone too.
     await page.getByTestId("header-test-tokens").click();
+    await page.getByTestId("header-test-tokens-panel").waitFor({ state: "visible", timeout: 15_000 });
     const panel = await page.getByTestId("header-test-tokens-panel").boundingBox();
     expect(panel!.x).toBeGreaterThanOrEqual(0);
     expect(panel!.x + panel!.width).toBeLessThanOrEqual(PHONE.width);

@@ -176,40 +176,32 @@ async function readVaultOverview(
     pool1.symbol(),
   ]);
   if (!state.pricesAvailable) throw new Error(`the oracle gives no fresh price for one of ${setup.name}'s tokens (a feed is stale or the sequencer is down)`);
-  const risk = state.risk;
-  const totals = { totalLp: state.totalLp };
-  const reserves = [state.reserve0, state.reserve1] as const;
-  const lpSupply = state.pairTotalSupply;
-  const [rewardRate, farmStakedLp, periodFinish] = [state.farm.rewardRatePerSecond, state.farm.totalStaked, state.farm.periodFinish];
-  const [price0, price1, rewardPrice] = [state.price0Wad, state.price1Wad, state.rewardPriceWad];
-  const [borrowRate0, borrowRate1] = [state.pool0.borrowRatePerYearWad, state.pool1.borrowRatePerYearWad];
-
   // The fair price is what the vault itself lends against, so a pair pushed off the market price does not
   // inflate the TVL or deflate the APR shown here.
-  const lpPriceWad = fairLpPriceWad(reserves[0], reserves[1], lpSupply, price0, price1, setup.token0.decimals, setup.token1.decimals);
-  const tvlWad = lpValueWad(totals.totalLp, lpPriceWad);
+  const lpPriceWad = fairLpPriceWad(state.reserve0, state.reserve1, state.pairTotalSupply, state.price0Wad, state.price1Wad, setup.token0.decimals, setup.token1.decimals);
+  const tvlWad = lpValueWad(state.totalLp, lpPriceWad);
   // The table shows the rate at the farm's current stake; the open preview adds the farmer's own deposit.
   const rewardApr = farmRewardApr(
     {
-      rewardRatePerSecond: rewardRate,
+      rewardRatePerSecond: state.farm.rewardRatePerSecond,
       rewardDecimals: setup.rewardToken.decimals,
-      rewardPriceWad: rewardPrice,
-      stakedLp: farmStakedLp,
+      rewardPriceWad: state.rewardPriceWad,
+      stakedLp: state.farm.totalStaked,
       lpPriceWad,
-      periodFinish,
+      periodFinish: state.farm.periodFinish,
       now: BigInt(latest.timestamp),
     },
     0n,
   );
   const tradingFees = tradingFeeYield(setup.swapVolume, {
-    price0Wad: price0,
-    price1Wad: price1,
+    price0Wad: state.price0Wad,
+    price1Wad: state.price1Wad,
     decimals0: setup.token0.decimals,
     decimals1: setup.token1.decimals,
-    liquidityValueWad: lpValueWad(lpSupply, lpPriceWad),
+    liquidityValueWad: lpValueWad(state.pairTotalSupply, lpPriceWad),
   });
-  const borrowApr0 = Number(borrowRate0) / 1e18;
-  const borrowApr1 = Number(borrowRate1) / 1e18;
+  const borrowApr0 = Number(state.pool0.borrowRatePerYearWad) / 1e18;
+  const borrowApr1 = Number(state.pool1.borrowRatePerYearWad) / 1e18;
   return {
     name: setup.name,
     address: setup.vaultAddress,
@@ -224,7 +216,7 @@ async function readVaultOverview(
       { symbol: symbol1, borrowApr: borrowApr1 },
     ],
     averageBorrowApr: averageBorrowApr(borrowApr0, borrowApr1),
-    maxLeverage: Number(risk.maxLeverageWad) / 1e18,
+    maxLeverage: Number(state.risk.maxLeverageWad) / 1e18,
   };
 }
 

@@ -60,6 +60,20 @@ export function PnlFigure({ pnl }: { pnl: ProfitAndLoss | null | undefined }) {
 /** Beyond this distance from today's price, a liquidation price is said to be far away. */
 const FAR_AWAY = 0.5;
 
+/** The position's value and debts with the oracle prices and decimals they are valued at: what the liquidation
+ *  prices and the net exposure both start from. */
+function pricedDebt(vault: VaultMeta, live: VaultLive, view: PositionViewData) {
+  return {
+    valueWad: view.valueWad,
+    debt0: view.debt0,
+    debt1: view.debt1,
+    price0Wad: live.price0Wad,
+    price1Wad: live.price1Wad,
+    decimals0: vault.token0.decimals,
+    decimals1: vault.token1.decimals,
+  };
+}
+
 /**
  * The price the position is exposed to next to where it would be liquidated: WETH in USD for WETH-USDC; USDC in
  * USDT for a pair of two stablecoins.
@@ -68,19 +82,7 @@ export function LiquidationPrices({ vault, live, view }: { vault: VaultMeta; liv
   const subject = priceSubjectOf(vault.token0.symbol, vault.token1.symbol);
   const base = subject.base === 0 ? vault.token0 : vault.token1;
   const other = subject.base === 0 ? vault.token1 : vault.token0;
-  const prices = liquidationPriceView(
-    {
-      valueWad: view.valueWad,
-      debt0: view.debt0,
-      debt1: view.debt1,
-      price0Wad: live.price0Wad,
-      price1Wad: live.price1Wad,
-      decimals0: vault.token0.decimals,
-      decimals1: vault.token1.decimals,
-      killFactorBps: live.killFactorBps,
-    },
-    subject,
-  );
+  const prices = liquidationPriceView({ ...pricedDebt(vault, live, view), killFactorBps: live.killFactorBps }, subject);
   const show = (price: number) => (subject.inOtherToken ? `${price.toLocaleString("en-US", { maximumFractionDigits: 4, minimumFractionDigits: 4 })} ${other.symbol}` : formatUsd(price));
   const crossings = [prices.below, prices.above].filter((price): price is number => price !== null);
   return (
@@ -236,17 +238,11 @@ export function PositionFigures({ vault, live, view, pnl }: { vault: VaultMeta; 
  */
 export function ExposureFigures({ vault, live, view }: { vault: VaultMeta; live: VaultLive; view: PositionViewData }) {
   const exposures = netExposure({
+    ...pricedDebt(vault, live, view),
     lpAmount: view.lpAmount,
     reserve0: live.reserve0,
     reserve1: live.reserve1,
     pairTotalSupply: live.pairTotalSupply,
-    debt0: view.debt0,
-    debt1: view.debt1,
-    price0Wad: live.price0Wad,
-    price1Wad: live.price1Wad,
-    decimals0: vault.token0.decimals,
-    decimals1: vault.token1.decimals,
-    valueWad: view.valueWad,
   });
   return (
     <div className="pos-exposure" data-testid="exposure">

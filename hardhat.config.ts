@@ -20,10 +20,11 @@ process.env.MANIFEST_DEFAULT_DIR =
   (process.env.FLUX_DEPLOYMENTS_DIR ? path.join(path.resolve(process.env.FLUX_DEPLOYMENTS_DIR), ".openzeppelin") : path.join(__dirname, ".openzeppelin"));
 
 import { subtask, task } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_COMPILE_SOLIDITY_GET_SOURCE_PATHS, TASK_NODE } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_COMPILE_SOLIDITY_GET_SOURCE_PATHS, TASK_NODE } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
+import { buildSushiVenue } from "./scripts/lib/sushiBuild";
 
 if (MANIFEST_DIRECTORY_SETTING === undefined) delete process.env.MANIFEST_DEFAULT_DIR;
 else process.env.MANIFEST_DEFAULT_DIR = MANIFEST_DIRECTORY_SETTING;
@@ -54,6 +55,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOURCE_PATHS, async (args, _hre, runSuper) => 
   if (process.env.FLUX_COMPILE_SCOPE !== "stack") return paths;
   const testContracts = path.join(__dirname, "contracts", "test") + path.sep;
   return paths.filter((sourcePath) => !sourcePath.startsWith(testContracts));
+});
+
+/**
+ * The SushiSwap venue (scripts/lib/sushiBuild.ts): after the project's own contracts, every `hardhat compile` (and so
+ * `hardhat test`, `hardhat run`, npm test and npm start) builds SushiSwap's factory, pair, router, SushiToken and
+ * MasterChef from @sushiswap/core's shipped sources with solc 0.6.12 into artifacts-sushi/, or finds them up to date.
+ */
+task(TASK_COMPILE, async (args: { quiet: boolean }, _hre, runSuper) => {
+  const result = await runSuper(args);
+  buildSushiVenue({ quiet: args.quiet });
+  return result;
 });
 
 /**

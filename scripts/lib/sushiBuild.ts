@@ -84,7 +84,7 @@ function packageVersion(name: string): string {
 }
 
 /** A source unit name (`@sushiswap/core/contracts/...`, `@openzeppelin/contracts-v3/...`) to its file; nothing else. */
-function sourceFile(unitName: string): string {
+export function sushiSourceFile(unitName: string): string {
   for (const name of [SUSHI_PACKAGE, OPENZEPPELIN_V3_PACKAGE]) {
     if (unitName.startsWith(`${name}/`)) return path.join(packageDirectory(name), unitName.slice(name.length + 1));
   }
@@ -121,7 +121,7 @@ function upToDate(info: SushiBuildInfo | undefined): boolean {
   if (!info) return false;
   const shipped: Record<string, string> = {};
   try {
-    for (const unit of Object.keys(info.sources)) shipped[unit] = keccak256(fs.readFileSync(sourceFile(unit)));
+    for (const unit of Object.keys(info.sources)) shipped[unit] = keccak256(fs.readFileSync(sushiSourceFile(unit)));
     for (const name of Object.keys(SUSHI_CONTRACTS)) if (!fs.existsSync(path.join(SUSHI_ARTIFACTS_DIR, `${name}.json`))) return false;
   } catch {
     return false;
@@ -149,7 +149,7 @@ interface Solc {
 /** One solc-js run over `targets`; every file it reads is recorded in `read` (unit name -> content). */
 function compile(solc: Solc, targets: string[], read: Map<string, string>, overrides: Map<string, string>): { output: SolcOutput; warnings: string[] } {
   const load = (unit: string): string => {
-    const content = overrides.get(unit) ?? fs.readFileSync(sourceFile(unit), "utf8");
+    const content = overrides.get(unit) ?? fs.readFileSync(sushiSourceFile(unit), "utf8");
     read.set(unit, content);
     return content;
   };
@@ -221,7 +221,7 @@ export function buildSushiVenue(options: { quiet?: boolean; log?: (line: string)
   const pairInitCodeHash = keccak256(pair.bytecode);
 
   // Pass 2: the router, with the one literal replaced in the library it computes pair addresses with.
-  const shippedLibrary = fs.readFileSync(sourceFile(ROUTER_LIBRARY), "utf8");
+  const shippedLibrary = fs.readFileSync(sushiSourceFile(ROUTER_LIBRARY), "utf8");
   const literal = SHIPPED_INIT_CODE_HASH.slice(2);
   const occurrences = shippedLibrary.split(literal).length - 1;
   if (occurrences !== 1) throw new Error(`SushiSwap build: expected the init code hash ${literal} once in ${ROUTER_LIBRARY}, found it ${occurrences} times`);
@@ -235,7 +235,7 @@ export function buildSushiVenue(options: { quiet?: boolean; log?: (line: string)
   const shipped: Record<string, string> = {};
   const compiled: Record<string, string> = {};
   for (const [unit, content] of read) {
-    shipped[unit] = keccak256(fs.readFileSync(sourceFile(unit)));
+    shipped[unit] = keccak256(fs.readFileSync(sushiSourceFile(unit)));
     compiled[unit] = keccak256(Buffer.from(content, "utf8"));
   }
   const info: SushiBuildInfo = {

@@ -1,13 +1,24 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import hre, { ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { keccak256, solidityPacked, ZeroHash, type Contract, type ContractTransactionResponse } from "ethers";
-import WETH9 from "@uniswap/v2-periphery/build/WETH9.json";
-import { createPairWithLiquidity } from "../../../scripts/lib/deployUniswap";
+import { keccak256, solidityPacked, ZeroHash, type Contract } from "ethers";
 import { SHIPPED_INIT_CODE_HASH, sushiArtifact, sushiBuildInfo, sushiSourceFile } from "../../../scripts/lib/sushiBuild";
-import { addPoolsAndHandOver, deployMasterChef, deploySushiSwap, SUSHI_PAIR_ABI } from "../../../scripts/lib/sushiVenue";
+import { SUSHI_PAIR_ABI } from "../../../scripts/lib/sushiVenue";
 import { getAmountOut } from "../../../lib/vaultMath";
+import {
+  BONUS_BLOCKS,
+  BONUS_MULTIPLIER,
+  blockOf,
+  ChefPoolModel,
+  governChef,
+  SUSHI_PER_BLOCK,
+  sushiVenueFixture,
+  TIMELOCK_DELAY,
+  TOTAL_ALLOC,
+  WETH,
+  WETH_USDT_ALLOC,
+} from "./fixtures";
 
 /**
  * The SushiSwap venue, real: SushiSwap's factory, pair and router, SushiToken and MasterChef compiled from
@@ -15,157 +26,6 @@ import { getAmountOut } from "../../../lib/vaultMath";
  * vault farming on MasterChef meets: rewards per block with the bonus multiplier and the allocation split, harvest
  * by deposit(pid, 0), emergencyWithdraw when the farm fails, and the owner's migrator power.
  */
-
-const WETH = (amount: number) => ethers.parseUnits(String(amount), 18);
-const USDT = (amount: number) => ethers.parseUnits(String(amount), 6);
-const SUSHI = (amount: number) => ethers.parseUnits(String(amount), 18);
-const SUSHI_PER_BLOCK = SUSHI(100);
-const BONUS_MULTIPLIER = 10n;
-const BONUS_BLOCKS = 60n;
-const TIMELOCK_DELAY = 2n * 24n * 3600n;
-const PRECISION = 10n ** 12n; // MasterChef's accSushiPerShare scale
-const WETH_USDT_ALLOC = 1_000n;
-const SUSHI_WETH_ALLOC = 500n;
-const TOTAL_ALLOC = WETH_USDT_ALLOC + SUSHI_WETH_ALLOC;
-
-async function sushiVenueFixture() {
-  const [deployer, governor, dev, alice, bob, carol] = await ethers.getSigners();
-  const weth = (await new ethers.ContractFactory(WETH9.abi, WETH9.bytecode, deployer).deploy()) as unknown as Contract;
-  const usdt = (await (await ethers.getContractFactory("FaucetToken")).deploy("Tether USD", "USDT", 6, USDT(10_000_000))) as unknown as Contract;
-  const [wethAddress, usdtAddress] = [await weth.getAddress(), await usdt.getAddress()];
-  const sushiswap = await deploySushiSwap(hre, deployer, wethAddress);
-
-  const startBlock = BigInt(await ethers.provider.getBlockNumber()) + 40n;
-  const { sushi, chef } = await deployMasterChef(hre, deployer, {
-    dev: dev.address,
-    sushiPerBlock: SUSHI_PER_BLOCK,
-    startBlock,
-    bonusEndBlock: startBlock + BONUS_BLOCKS,
-    premint: SUSHI(10_000),
-  });
-  const sushiAddress = await sushi.getAddress();
-
-  await (await weth.connect(deployer).getFunction("deposit")({ value: WETH(110) })).wait();
-  await (await usdt.connect(deployer).getFunction("faucet")(USDT(300_000))).wait();
-  // 1 WETH = 3,000 USDT; 1 SUSHI = 0.001 WETH (3 USDT): the reward pair a vault sells SUSHI into.
-  const wethUsdt = await createPairWithLiquidity(hre, sushiswap, deployer, wethAddress, usdtAddress, WETH(100), USDT(300_000));
-  const sushiWeth = await createPairWithLiquidity(hre, sushiswap, deployer, sushiAddress, wethAddress, SUSHI(10_000), WETH(10));
-
-  const timelock = (await (await ethers.getContractFactory("FluxTimelock")).deploy(
-    TIMELOCK_DELAY,
-    [governor.address],
-    [governor.address],
-    ethers.ZeroAddress,
-  )) as unknown as Contract;
-  await addPoolsAndHandOver(
-    chef,
-    [
-      { lpToken: await wethUsdt.getAddress(), allocPoint: WETH_USDT_ALLOC },
-      { lpToken: await sushiWeth.getAddress(), allocPoint: SUSHI_WETH_ALLOC },
-    ],
-    await timelock.getAddress(),
-  );
-
-  // Farmers add their own liquidity through the router: alice 2 WETH + 6,000 USDT, bob 3 WETH + 9,000 USDT.
-  const lpOf: Record<string, bigint> = {};
-  for (const [farmer, eth] of [[alice, 2], [bob, 3]] as const) {
-    await (await weth.connect(farmer).getFunction("deposit")({ value: WETH(eth) })).wait();
-    await (await usdt.connect(farmer).getFunction("faucet")(USDT(eth * 3_000))).wait();
-    const router = sushiswap.router.connect(farmer) as Contract;
-    await (await weth.connect(farmer).getFunction("approve")(await router.getAddress(), WETH(eth))).wait();
-    await (await usdt.connect(farmer).getFunction("approve")(await router.getAddress(), USDT(eth * 3_000))).wait();
-    await (await router.addLiquidity(wethAddress, usdtAddress, WETH(eth), USDT(eth * 3_000), 0, 0, farmer.address, 2n ** 40n)).wait();
-    lpOf[farmer.address] = await wethUsdt.balanceOf(farmer.address);
-    await (await wethUsdt.connect(farmer).getFunction("approve")(await chef.getAddress(), lpOf[farmer.address])).wait();
-  }
-  return { deployer, governor, dev, alice, bob, carol, weth, usdt, sushi, chef, sushiswap, wethUsdt, sushiWeth, timelock, startBlock, lpOf };
-}
-
-type Venue = Awaited<ReturnType<typeof sushiVenueFixture>>;
-
-/**
- * MasterChef's reward arithmetic for one pool, written from its documented rules (not from its code): SUSHI per
- * block times the multiplier (10x before bonusEndBlock), the pool's share of the allocation points, spread over the
- * staked LP at a 1e12 scale, each division rounding down (so dust stays in MasterChef).
- */
-class ChefPoolModel {
-  acc = 0n;
-  last: bigint;
-  staked = 0n;
-  minted = 0n;
-  devMinted = 0n;
-  readonly users = new Map<string, { amount: bigint; debt: bigint }>();
-  constructor(
-    readonly startBlock: bigint,
-    readonly bonusEndBlock: bigint,
-    readonly allocPoint: bigint,
-  ) {
-    this.last = startBlock;
-  }
-  multiplier(from: bigint, to: bigint): bigint {
-    if (to <= this.bonusEndBlock) return (to - from) * BONUS_MULTIPLIER;
-    if (from >= this.bonusEndBlock) return to - from;
-    return (this.bonusEndBlock - from) * BONUS_MULTIPLIER + (to - this.bonusEndBlock);
-  }
-  private accAt(block: bigint): bigint {
-    if (block <= this.last || this.staked === 0n) return this.acc;
-    const reward = (this.multiplier(this.last, block) * SUSHI_PER_BLOCK * this.allocPoint) / TOTAL_ALLOC;
-    return this.acc + (reward * PRECISION) / this.staked;
-  }
-  private update(block: bigint) {
-    if (block <= this.last) return;
-    if (this.staked > 0n) {
-      const reward = (this.multiplier(this.last, block) * SUSHI_PER_BLOCK * this.allocPoint) / TOTAL_ALLOC;
-      this.minted += reward;
-      this.devMinted += reward / 10n;
-    }
-    this.acc = this.accAt(block);
-    this.last = block;
-  }
-  private user(address: string) {
-    if (!this.users.has(address)) this.users.set(address, { amount: 0n, debt: 0n });
-    return this.users.get(address)!;
-  }
-  pending(address: string, block: bigint): bigint {
-    const user = this.user(address);
-    return (user.amount * this.accAt(block)) / PRECISION - user.debt;
-  }
-  /** deposit(pid, amount) at `block`; returns the SUSHI it pays. */
-  deposit(address: string, amount: bigint, block: bigint): bigint {
-    this.update(block);
-    const user = this.user(address);
-    const paid = user.amount > 0n ? (user.amount * this.acc) / PRECISION - user.debt : 0n;
-    user.amount += amount;
-    this.staked += amount;
-    user.debt = (user.amount * this.acc) / PRECISION;
-    return paid;
-  }
-  /** withdraw(pid, amount) at `block`; returns the SUSHI it pays. */
-  withdraw(address: string, amount: bigint, block: bigint): bigint {
-    this.update(block);
-    const user = this.user(address);
-    const paid = (user.amount * this.acc) / PRECISION - user.debt;
-    user.amount -= amount;
-    this.staked -= amount;
-    user.debt = (user.amount * this.acc) / PRECISION;
-    return paid;
-  }
-}
-
-async function blockOf(tx: Promise<ContractTransactionResponse>): Promise<{ block: bigint; gas: bigint }> {
-  const receipt = (await (await tx).wait())!;
-  return { block: BigInt(receipt.blockNumber), gas: receipt.gasUsed };
-}
-
-/** The timelock's governor schedules `calls` on MasterChef, waits the delay and executes them. */
-async function governChef(venue: Venue, calls: string[], salt: string) {
-  const { timelock, governor, chef } = venue;
-  const targets = calls.map(() => chef.target);
-  const values = calls.map(() => 0n);
-  await (await timelock.connect(governor).getFunction("scheduleBatch")(targets, values, calls, ZeroHash, salt, TIMELOCK_DELAY)).wait();
-  await time.increase(TIMELOCK_DELAY);
-  await (await timelock.connect(governor).getFunction("executeBatch")(targets, values, calls, ZeroHash, salt)).wait();
-}
 
 describe("SushiSwap venue (real SushiSwap and MasterChef from @sushiswap/core 1.4.2)", () => {
   it("is compiled from the shipped sources, the router's init code hash the only literal replaced, and routes to the factory's pairs", async () => {

@@ -1,5 +1,5 @@
 import { readDeployment, type Deployment } from "../lib/deployments";
-import { redactor } from "./api/rpc/relayPolicy";
+import { publicRedactor, redactRpcText } from "../lib/rpcUrl";
 
 /** Where the app reads the chain: which deployment file, and the JSON-RPC endpoint (no wallet needed to read). */
 export const NETWORK = process.env.FLUX_NETWORK ?? "localhost";
@@ -23,7 +23,7 @@ export function loadDeployment(): { ok: true; value: Deployment } | { ok: false;
  * server's log, where the URL is redacted too (logs are shared more often than keys should be).
  */
 export function describeChainReadFailure(error: unknown, rpcUrl: string = RPC_URL): string {
-  const redact = redactor(rpcUrl);
+  const redact = publicRedactor(rpcUrl);
   const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.cause?.code ?? (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
   // A node that is down answers nothing: say so, rather than show a socket error that names the host and port.
@@ -37,7 +37,7 @@ export function describeChainReadFailure(error: unknown, rpcUrl: string = RPC_UR
 
 /** The page's state when the chain cannot be read: what failed, in words, and what to do about it. */
 export function ChainReadError({ title, what, error }: { title: string; what: string; error: unknown }) {
-  console.error(`reading the ${what} (${NETWORK}) failed: ${redactor(RPC_URL)(error instanceof Error ? error.message : String(error))}`);
+  console.error(`reading the ${what} (${NETWORK}) failed: ${redactRpcText(error instanceof Error ? error.message : String(error), RPC_URL)}`);
   return (
     <section>
       <h1>{title}</h1>

@@ -248,23 +248,3 @@ export function clientOf(request: Request): string {
   const last = forwarded?.split(",").map((entry) => entry.trim()).filter(Boolean).pop();
   return last ?? request.headers.get("x-real-ip") ?? "unknown";
 }
-
-// ------------------------------------------------------------------------------------------------ secrets
-
-/**
- * Removes every part of the node's URL that could be a secret (the URL itself, its host, credentials, path segments
- * and query values such as API keys) from text the node sent, before it reaches a browser.
- */
-export function redactor(rpcUrl: string): (text: string) => string {
-  const secrets = new Set<string>([rpcUrl, rpcUrl.replace(/\/+$/, "")]);
-  try {
-    const url = new URL(rpcUrl);
-    for (const part of [url.host, url.username, url.password, decodeURIComponent(url.username), decodeURIComponent(url.password)]) secrets.add(part);
-    for (const segment of url.pathname.split("/")) if (segment.length >= 6) secrets.add(segment);
-    for (const value of url.searchParams.values()) if (value.length >= 6) secrets.add(value);
-  } catch {
-    // Not a URL: the whole string is all there is to hide.
-  }
-  const parts = [...secrets].filter((part) => part.length > 0).sort((a, b) => b.length - a.length);
-  return (text) => parts.reduce((redacted, part) => redacted.split(part).join("[redacted]"), text);
-}

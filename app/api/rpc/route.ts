@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { deploymentPath } from "../../../lib/deployments";
+import { publicRedactor } from "../../../lib/rpcUrl";
 import { loadDeployment, NETWORK, RPC_URL } from "../../chain";
 import {
   addressBookOf,
@@ -8,7 +9,6 @@ import {
   logFilterNeedsHead,
   MAX_BATCH_SIZE,
   MAX_BODY_BYTES,
-  redactor,
   refusalOf,
   RPC_ERROR,
   rpcError,
@@ -26,7 +26,7 @@ export const dynamic = "force-dynamic";
  */
 
 const rateLimiter = new CallRateLimiter();
-const redact = redactor(RPC_URL);
+const redact = publicRedactor(RPC_URL);
 
 /** The deployment's addresses, read again only when the deployment file changes (a redeploy while the app runs). */
 let addressBookCache: { stamp: string; book: AddressBook } | undefined;

@@ -1,11 +1,32 @@
 import { readDeployment, type Deployment } from "../lib/deployments";
-import { redactor } from "./api/rpc/relayPolicy";
+import { publicRedactor, redactRpcText, redactRpcUrl, rpcUrlProblem } from "../lib/rpcUrl";
 
 /** Where the app reads the chain: which deployment file, and the JSON-RPC endpoint (no wallet needed to read). */
 export const NETWORK = process.env.FLUX_NETWORK ?? "localhost";
 export const RPC_URL = process.env.FLUX_RPC_URL ?? "http://127.0.0.1:8545";
-/** The RPC URL offered to a wallet that has to add the chain; the server's own may be private or keyed. */
-export const WALLET_RPC_URL = process.env.FLUX_WALLET_RPC_URL ?? RPC_URL;
+/**
+ * The RPC URL offered to a wallet that has to add the chain: its own setting, FLUX_WALLET_RPC_URL, never derived from
+ * the server's (which may be private or keyed). Unset (or carrying user:pass@, which every visitor would see) it is
+ * null, and the browser is given the app's own relay, /api/rpc.
+ */
+export const WALLET_RPC_URL: string | null = walletRpcUrlSetting(process.env.FLUX_WALLET_RPC_URL);
+
+function walletRpcUrlSetting(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === "") return null;
+  const problem = rpcUrlProblem(value, "FLUX_WALLET_RPC_URL");
+  let credentials = false;
+  try {
+    const url = new URL(value);
+    credentials = url.username !== "" || url.password !== "";
+  } catch {
+    // rpcUrlProblem says why
+  }
+  if (problem || credentials) {
+    console.error(`FLUX_WALLET_RPC_URL ignored, wallets are given the app's relay (/api/rpc): ${problem ?? `it carries user:pass@, which every visitor would see (${redactRpcUrl(value)})`}`);
+    return null;
+  }
+  return value;
+}
 
 /** The deployment file for NETWORK, or why there is none. */
 export function loadDeployment(): { ok: true; value: Deployment } | { ok: false; reason: string } {
@@ -23,7 +44,7 @@ export function loadDeployment(): { ok: true; value: Deployment } | { ok: false;
  * server's log, where the URL is redacted too (logs are shared more often than keys should be).
  */
 export function describeChainReadFailure(error: unknown, rpcUrl: string = RPC_URL): string {
-  const redact = redactor(rpcUrl);
+  const redact = publicRedactor(rpcUrl);
   const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.cause?.code ?? (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
   // A node that is down answers nothing: say so, rather than show a socket error that names the host and port.
@@ -37,7 +58,7 @@ export function describeChainReadFailure(error: unknown, rpcUrl: string = RPC_UR
 
 /** The page's state when the chain cannot be read: what failed, in words, and what to do about it. */
 export function ChainReadError({ title, what, error }: { title: string; what: string; error: unknown }) {
-  console.error(`reading the ${what} (${NETWORK}) failed: ${redactor(RPC_URL)(error instanceof Error ? error.message : String(error))}`);
+  console.error(`reading the ${what} (${NETWORK}) failed: ${redactRpcText(error instanceof Error ? error.message : String(error), RPC_URL)}`);
   return (
     <section>
       <h1>{title}</h1>

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { redactRpcText } from "../lib/rpcUrl";
 
 const ROOT = path.join(__dirname, "..");
 const RPC_URL = "http://127.0.0.1:8545";
@@ -42,8 +43,22 @@ const COMPILE_HEARTBEAT_MS = 15_000;
  * thinks platform packages are missing.
  */
 function childEnvironment(): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: "development", NEXT_IGNORE_INCORRECT_LOCKFILE: "1", NEXT_TELEMETRY_DISABLED: "1" };
+  return {
+    ...process.env,
+    NODE_ENV: "development",
+    NEXT_IGNORE_INCORRECT_LOCKFILE: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+    // The local stack reads its own chain, whatever FLUX_* an operator's shell holds for a real one (it may be keyed).
+    FLUX_NETWORK: "localhost",
+    FLUX_RPC_URL: RPC_URL,
+    FLUX_WALLET_RPC_URL: "",
+  };
 }
+
+/** The RPC URLs in this environment (any *_RPC_URL): each line a child prints loses every secret part of them. */
+const SECRET_URLS = Object.entries(process.env)
+  .filter(([name, value]) => name.endsWith("RPC_URL") && value)
+  .map(([, value]) => value!);
 
 /** Starts a child in its own process group, so stopping it also stops whatever it spawned. */
 function run(
@@ -66,7 +81,7 @@ function run(
       buffered += chunk.toString();
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const line of lines) if (options.prefixOutput && line.trim()) sink.write(`[${name}] ${line}\n`);
+      for (const line of lines) if (options.prefixOutput && line.trim()) sink.write(`[${name}] ${redactRpcText(line, ...SECRET_URLS)}\n`);
     });
   };
   forward(child.stdout!, process.stdout);
@@ -207,6 +222,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  console.error(`[start] ${redactRpcText(error instanceof Error ? error.message : String(error), ...SECRET_URLS)}`);
   void stopAll(1);
 });

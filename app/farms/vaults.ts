@@ -18,6 +18,7 @@ import {
 import { fairLpPriceWad, lpValueWad } from "../../lib/vaultMath";
 import { getLogsChunked } from "../../lib/chainLogs";
 import { readVaultHarvests, type VaultHarvest } from "../../lib/positionHistory";
+import { rpcFetchRequest } from "../../lib/rpcUrl";
 
 export type { SwapVolume } from "../../lib/farmYield";
 
@@ -53,7 +54,7 @@ export interface VaultOverview {
 }
 
 function providerFor(deployment: Deployment, rpcUrl: string): JsonRpcProvider {
-  return new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+  return new JsonRpcProvider(rpcFetchRequest(rpcUrl), deployment.chainId, { staticNetwork: true });
 }
 
 async function blockAt(provider: JsonRpcProvider, blockTag: number | "latest"): Promise<Block> {

@@ -2,6 +2,7 @@ import { JsonRpcProvider } from "ethers";
 import { readDeployment } from "../../lib/deployments";
 import { KinkedRateModel__factory, LendingPool__factory } from "../../lib/contracts";
 import { ratePerSecondToApr, ratePerSecondToApy, type KinkedRateParameters } from "../../lib/math";
+import { rpcFetchRequest } from "../../lib/rpcUrl";
 
 export interface PoolOverview {
   symbol: string;
@@ -23,7 +24,7 @@ export interface PoolOverview {
 /** Reads every core pool of a deployment over plain JSON-RPC (no wallet needed). */
 export async function readPools(network: string, rpcUrl: string): Promise<PoolOverview[]> {
   const deployment = readDeployment(network);
-  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+  const provider = new JsonRpcProvider(rpcFetchRequest(rpcUrl), deployment.chainId, { staticNetwork: true });
   return Promise.all(
     Object.values(deployment.pools).map(async (record) => {
       const pool = LendingPool__factory.connect(record.pool.address, provider);

@@ -66,8 +66,11 @@ interface Connection {
 
 export interface AppProvidersProps {
   deployment: Deployment;
-  /** The RPC URL a wallet is given when it must add the chain (wallet_addEthereumChain). */
-  walletRpcUrl: string;
+  /**
+   * The RPC URL a wallet is given when it must add the chain (wallet_addEthereumChain): FLUX_WALLET_RPC_URL, or null
+   * for the app's own relay (/api/rpc on this page's origin). Never the server's FLUX_RPC_URL, which may be keyed.
+   */
+  walletRpcUrl: string | null;
   children: ReactNode;
 }
 
@@ -210,7 +213,7 @@ export function AppProviders({ deployment, walletRpcUrl, children }: AppProvider
               {
                 chainId: chainIdHex,
                 chainName: deployment.network === "localhost" ? "Flux local (Hardhat)" : deployment.network,
-                rpcUrls: [walletRpcUrl],
+                rpcUrls: [walletRpcUrl ?? new URL("/api/rpc", window.location.origin).href],
                 nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
               },
             ],

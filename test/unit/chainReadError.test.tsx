@@ -43,10 +43,10 @@ describe("ChainReadError and describeChainReadFailure (app/chain.tsx)", () => {
       const html = renderToStaticMarkup(<ChainReadError title="Farms" what="vaults" error={error} />);
       expect(html).toContain("The vaults could not be read from the polygon chain");
       for (const secret of SECRETS) expect(html).not.toContain(secret);
-      // The operator's log keeps the cause, with the URL redacted as well.
+      // The operator's log keeps the cause, with the URL redacted to scheme://host:port (lib/rpcUrl.ts).
       const logged = String(vi.mocked(console.error).mock.calls.at(-1)?.[0]);
       expect(logged).toContain("reading the vaults (polygon) failed");
-      for (const secret of SECRETS) expect(logged).not.toContain(secret);
+      for (const secret of SECRETS.slice(1)) expect(logged).not.toContain(secret);
     }
   });
 

@@ -5,7 +5,15 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Deployment } from "../../lib/deployments";
-import { MAX_BATCH_SIZE, MAX_LOG_BLOCK_RANGE, RATE_LIMIT_BURST_CALLS, RPC_ERROR } from "../../app/api/rpc/relayPolicy";
+import { Wallet } from "ethers";
+import {
+  CLIENT_HEADER,
+  CLIENT_PROOF_HEADER,
+  MAX_BATCH_SIZE,
+  MAX_LOG_BLOCK_RANGE,
+  RATE_LIMIT_BURST_CALLS,
+  RPC_ERROR,
+} from "../../app/api/rpc/relayPolicy";
 
 /**
  * The browser's JSON-RPC endpoint against a stand-in node on a local port: the app's own calls pass (reads of the
@@ -59,7 +67,10 @@ type Answer = { jsonrpc: string; id: number | null; result?: string; error?: { c
 
 let directory: string;
 /** Imports the route afresh with the node at `rpcUrl` (the route reads its environment when it loads). */
+/** What scripts/serve.ts puts in the environment and on each request: the client's address, with its proof. */
+const PROOF = "test-proof-0123456789";
 async function routeWith(rpcUrl: string): Promise<(request: Request) => Promise<Response>> {
+  process.env.FLUX_CLIENT_PROOF = PROOF;
   process.env.FLUX_RPC_URL = rpcUrl;
   process.env.FLUX_NETWORK = "relaytest";
   process.env.FLUX_DEPLOYMENTS_DIR = directory;
@@ -71,9 +82,14 @@ function rpcRequest(body: unknown, client = "198.51.100.1"): Request {
   return new Request("http://localhost/api/rpc", {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-forwarded-for": client },
+    headers: { "content-type": "application/json", [CLIENT_HEADER]: client, [CLIENT_PROOF_HEADER]: PROOF },
   });
 }
+
+/** A signed transaction (Hardhat's public test account #2) to `to`, as a wallet hands it to eth_sendRawTransaction. */
+const signer = new Wallet("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
+const signedTo = (to: string | null) =>
+  signer.signTransaction({ to, data: to ? "0x095ea7b3" : "0x6080", chainId: 31337, nonce: 0, gasLimit: 100_000, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, type: 2 });
 
 const call = (id: number, method: string, params: unknown[] = []) => ({ jsonrpc: "2.0", id, method, params });
 
@@ -123,7 +139,7 @@ describe("/api/rpc", () => {
       call(1, "eth_call", [{ to: VAULT, data: "0x" }, "latest"]),
       call(2, "hardhat_setBalance"),
       call(3, "eth_sendTransaction"),
-      call(4, "eth_sendRawTransaction", ["0x00"]),
+      call(4, "eth_sendRawTransaction", [await signedTo(USDC)]),
     ]);
     const answers = (await response.json()) as Answer[];
     expect(received.map((entry) => entry.method)).toEqual(["eth_call", "eth_sendRawTransaction"]);
@@ -149,7 +165,7 @@ describe("/api/rpc", () => {
       call(9, "eth_call", [{ to: VAULT.toUpperCase().replace("0X", "0x"), data: "0x" }, "latest"]),
       // The development wallet's gas estimate for an approval, then the signed transaction.
       call(10, "eth_estimateGas", [{ from: ACCOUNT, to: USDC, data: "0x095ea7b3" }]),
-      call(11, "eth_sendRawTransaction", ["0x02f8"]),
+      call(11, "eth_sendRawTransaction", [await signedTo(VAULT)]),
       call(12, "eth_getCode", [PAIR, "latest"]),
       call(13, "eth_getStorageAt", [VAULT, "0x0", "latest"]),
       // getLogsChunked's chunk: exactly the largest range, and a tag range near the head.
@@ -209,15 +225,16 @@ describe("/api/rpc", () => {
     expect(answers[2].error!.message).toMatch(/range|more than/);
   });
 
-  it("refuses a batch larger than the limit without sending any of it", async () => {
+  it("refuses a batch larger than the limit without sending any of it, in one small error", async () => {
     received.length = 0;
     const batch = Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, index) => call(index, "eth_blockNumber"));
-    const answers = (await (await send(batch)).json()) as Answer[];
+    const refused = await send(batch);
+    expect(refused.status).toBe(413);
     expect(received).toEqual([]);
-    expect(answers).toHaveLength(MAX_BATCH_SIZE + 1);
-    expect(answers[0].error).toEqual({
-      code: RPC_ERROR.limitExceeded,
-      message: `batch too large: ${MAX_BATCH_SIZE + 1} calls, more than the ${MAX_BATCH_SIZE} the app's RPC endpoint takes in one request`,
+    expect(await refused.json()).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: RPC_ERROR.limitExceeded, message: `batch too large: more than the ${MAX_BATCH_SIZE} calls the app's RPC endpoint takes in one request` },
     });
     // The largest batch ethers sends passes.
     const largest = (await (await send(batch.slice(0, MAX_BATCH_SIZE))).json()) as Answer[];
@@ -234,18 +251,76 @@ describe("/api/rpc", () => {
     const refused = await POST(rpcRequest(batch, burster));
     expect(refused.status).toBe(429);
     expect(received).toEqual([]);
-    const [first] = (await refused.json()) as Answer[];
+    const first = (await refused.json()) as Answer;
     expect(first.error!.code).toBe(RPC_ERROR.limitExceeded);
     expect(first.error!.message).toMatch(/^rate limit: more calls than the app's RPC endpoint serves one client; try again in \d+ s$/);
-    // The proxy's own entry (the last) identifies the client, so a forged first entry does not buy a fresh bucket.
-    expect((await POST(rpcRequest(batch, `10.0.0.1, ${burster}`))).status).toBe(429);
     expect((await POST(rpcRequest(call(1, "eth_chainId"), "203.0.113.8"))).status).toBe(200);
+  });
+
+  it("counts a request without scripts/serve.ts's proof as one shared client, whatever X-Forwarded-For or client header it forges", async () => {
+    const batch = Array.from({ length: MAX_BATCH_SIZE }, (_, index) => call(index, "eth_chainId"));
+    const statuses: number[] = [];
+    for (let rotation = 0; rotation < 8; rotation++) {
+      const forged = `198.18.${rotation}.1`;
+      const request = new Request("http://localhost/api/rpc", {
+        method: "POST",
+        body: JSON.stringify(batch),
+        headers: { "x-forwarded-for": forged, "x-real-ip": forged, [CLIENT_HEADER]: forged, [CLIENT_PROOF_HEADER]: "guessed" },
+      });
+      statuses.push((await POST(request)).status);
+    }
+    console.log(`8 batches of ${MAX_BATCH_SIZE} with a new forged address each: ${statuses.join(" ")}`);
+    expect(statuses.slice(0, RATE_LIMIT_BURST_CALLS / MAX_BATCH_SIZE).every((status) => status === 200)).toBe(true);
+    expect(statuses.slice(RATE_LIMIT_BURST_CALLS / MAX_BATCH_SIZE).every((status) => status === 429)).toBe(true);
+  });
+
+  it("relays signed transactions only to the deployment's addresses", async () => {
+    received.length = 0;
+    const dead = "0x000000000000000000000000000000000000dEaD";
+    const answers = (await (
+      await send([
+        call(1, "eth_sendRawTransaction", [await signedTo(dead)]),
+        call(2, "eth_sendRawTransaction", [await signedTo(null)]),
+        call(3, "eth_sendRawTransaction", ["0x02f8"]),
+        call(4, "eth_sendRawTransaction", [await signedTo(PAIR)]),
+      ])
+    ).json()) as Answer[];
+    expect(received.map((entry) => entry.method)).toEqual(["eth_sendRawTransaction"]);
+    expect(answers[0].error!.message).toBe(`eth_sendRawTransaction refused: ${dead} is not one of this deployment's contracts, tokens, pairs or farms, the only addresses the app's RPC endpoint reads`);
+    expect(answers[1].error!.message).toBe("eth_sendRawTransaction refused: a contract creation is not relayed by the app's RPC endpoint");
+    expect(answers[2].error!.message).toBe("eth_sendRawTransaction needs one signed transaction (0x-prefixed hex)");
+    expect(answers[3].result).toBe("eth_sendRawTransaction-answer");
   });
 
   it("answers a body that is not JSON with a parse error", async () => {
     const response = await POST(new Request("http://localhost/api/rpc", { method: "POST", body: "{not json" }));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+  });
+
+  it("counts the body's limit in bytes: multi-byte characters count as their bytes, chunked or not", async () => {
+    const { MAX_BODY_BYTES } = await import("../../app/api/rpc/relayPolicy");
+    // "€" is 3 bytes: a string of MAX/3 + 1 of them is MAX + 3 bytes in MAX/3 + 1 characters.
+    const euros = "€".repeat(Math.floor(MAX_BODY_BYTES / 3) + 1);
+    const body = JSON.stringify(call(1, "eth_call", [{ to: VAULT, data: euros }]));
+    console.log(`"€" body: ${body.length} characters, ${Buffer.byteLength(body)} bytes, limit ${MAX_BODY_BYTES} bytes`);
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          const bytes = Buffer.from(body);
+          for (let offset = 0; offset < bytes.length; offset += 65_536) controller.enqueue(bytes.subarray(offset, offset + 65_536));
+          controller.close();
+        },
+      });
+    for (const request of [
+      new Request("http://localhost/api/rpc", { method: "POST", body }),
+      new Request("http://localhost/api/rpc", { method: "POST", body: stream(), duplex: "half" } as RequestInit),
+    ]) {
+      const response = await POST(request);
+      const text = await response.text();
+      expect(response.status).toBe(413);
+      expect(text.length).toBeLessThan(200);
+    }
   });
 });
 
@@ -263,7 +338,10 @@ describe("/api/rpc when the node does not answer", () => {
         { code: RPC_ERROR.internal, message: "the chain's node did not answer the app's RPC endpoint; try again shortly" },
         { code: RPC_ERROR.internal, message: "the chain's node did not answer the app's RPC endpoint; try again shortly" },
       ]);
-      for (const secret of ["127.0.0.1", "hunter2secret", "0123456789abcdef", "topsecretkey42", "/v3/"]) {
+      expect(text).not.toContain("127.0.0.1");
+      // The operator's log names the node as scheme://host:port, and nothing more of its URL.
+      expect(errorLog.mock.calls.map(([line]) => String(line)).join("\n")).toContain("the node at http://127.0.0.1:9 did not answer");
+      for (const secret of ["hunter2secret", "0123456789abcdef", "topsecretkey42", "/v3/", "user:"]) {
         expect(text).not.toContain(secret);
         for (const [line] of errorLog.mock.calls) expect(String(line)).not.toContain(secret);
       }

@@ -3,6 +3,7 @@
  * that keep one visitor from spending the node's quota, the methods a browser may use, and the addresses reads may
  * touch (the deployment's own contracts). route.ts applies them; a Next route file may only export handlers.
  */
+import { Transaction } from "ethers";
 import { deploymentAddresses, type Deployment } from "../../../lib/deployments";
 
 // ------------------------------------------------------------------------------------------------ limits
@@ -36,8 +37,68 @@ export const RATE_LIMIT_CALLS_PER_SECOND = 25;
 /** Clients remembered at once; past this, those whose bucket has refilled (idle ones) are forgotten first. */
 export const RATE_LIMIT_MAX_CLIENTS = 10_000;
 
-/** A request body larger than this is refused unread: 100 calls and a large signed transaction fit well inside. */
+/**
+ * A request body larger than this (in bytes, as they arrive, chunked or not) is refused: unread when its
+ * content-length says so, and as soon as the count passes it otherwise. 100 calls and a large signed transaction fit
+ * well inside.
+ */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The whole body must have arrived this long after the handler starts reading it. The app's largest request (100
+ * calls, ~30 KB) takes milliseconds; a client dribbling a byte every few seconds holds a connection and a handler.
+ */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/** At most this much of anything a client sent is quoted back in a refusal (an address is 42). */
+const MAX_ECHO_CHARS = 66;
+
+/** A client's value for a refusal's words, cut short: a refusal is never bigger because the request was. */
+function echo(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value ?? null) ?? String(value));
+  return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}...` : text;
+}
+
+// ------------------------------------------------------------------------------------------------ settings
+
+/**
+ * Which signed transactions the relay forwards (FLUX_RELAY_TRANSACTIONS): "deployment", those whose `to` is one of the
+ * deployment's addresses (every transaction the app builds); "none", none (wallets then send through their own RPC).
+ */
+export type RelayTransactions = "deployment" | "none";
+
+export interface RelaySettings {
+  /**
+   * Proxies in front of the app that append the client's address to X-Forwarded-For (FLUX_TRUSTED_PROXIES, default
+   * 0): the client is the entry that many places from the end of [X-Forwarded-For entries..., socket address]. 0
+   * means the socket's address and X-Forwarded-For is ignored.
+   */
+  trustedProxies: number;
+  transactions: RelayTransactions;
+}
+
+/** The relay's settings from the environment, or the words saying which one is wrong. */
+export function relaySettingsFrom(env: Record<string, string | undefined>): { ok: true; value: RelaySettings } | { ok: false; reason: string } {
+  const proxies = (env.FLUX_TRUSTED_PROXIES ?? "").trim() || "0";
+  if (!/^\d{1,2}$/.test(proxies)) {
+    return { ok: false, reason: `FLUX_TRUSTED_PROXIES must be the number of proxies in front of the app (0 when clients connect to it directly), got ${echo(proxies)}` };
+  }
+  const transactions = (env.FLUX_RELAY_TRANSACTIONS ?? "").trim() || "deployment";
+  if (transactions !== "deployment" && transactions !== "none") {
+    return { ok: false, reason: `FLUX_RELAY_TRANSACTIONS must be "deployment" (relay transactions to the deployment's contracts) or "none", got ${echo(transactions)}` };
+  }
+  return { ok: true, value: { trustedProxies: Number(proxies), transactions } };
+}
+
+/**
+ * The client's address: the socket's when no proxy is trusted, else the entry `trustedProxies` places before the
+ * socket in X-Forwarded-For (each trusted proxy appended the address it saw). Entries further left are whatever the
+ * client wrote and never count; with fewer entries than trusted proxies the leftmost is taken.
+ */
+export function clientAddressOf(socketAddress: string, forwardedFor: string | undefined, trustedProxies: number): string {
+  const chain = [...(forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean), socketAddress];
+  return chain[Math.max(0, chain.length - 1 - trustedProxies)];
+}
 
 // ------------------------------------------------------------------------------------------------ error codes
 
@@ -134,13 +195,13 @@ export function logFilterNeedsHead(request: JsonRpcRequest): boolean {
  * Why `request` may not go to the node, or null when it may. `head` is the chain's latest block number, asked for only
  * when a log filter names a block by tag.
  */
-export function refusalOf(request: unknown, book: AddressBook, head: () => number): JsonRpcError | null {
+export function refusalOf(request: unknown, book: AddressBook, head: () => number, transactions: RelayTransactions = "deployment"): JsonRpcError | null {
   if (!request || typeof request !== "object" || Array.isArray(request)) {
     return rpcError(null, RPC_ERROR.invalidRequest, "each call must be a JSON-RPC request object");
   }
   const { id, method, params } = request as Partial<JsonRpcRequest>;
   if (typeof method !== "string" || !ALLOWED_METHODS.has(method)) {
-    return rpcError(id, RPC_ERROR.methodNotAvailable, `method ${String(method)} is not available through the app's RPC endpoint`);
+    return rpcError(id, RPC_ERROR.methodNotAvailable, `method ${echo(method === undefined ? "undefined" : method)} is not available through the app's RPC endpoint`);
   }
   if (params !== undefined && !Array.isArray(params)) {
     return rpcError(id, RPC_ERROR.invalidRequest, `${method}'s params must be a list`);
@@ -148,7 +209,7 @@ export function refusalOf(request: unknown, book: AddressBook, head: () => numbe
   const list = params ?? [];
   const outsideDeployment = (address: unknown, what: string): JsonRpcError | null => {
     if (typeof address !== "string" || !ADDRESS.test(address)) {
-      return rpcError(id, RPC_ERROR.refusedParameters, `${method} needs ${what} as an address (0x and 40 hex digits), got ${JSON.stringify(address ?? null)}`);
+      return rpcError(id, RPC_ERROR.refusedParameters, `${method} needs ${what} as an address (0x and 40 hex digits), got ${echo(address)}`);
     }
     if (!book.ok) {
       return rpcError(id, RPC_ERROR.refusedParameters, `${method} to ${address} refused: the app has no deployment to check addresses against`);
@@ -172,6 +233,19 @@ export function refusalOf(request: unknown, book: AddressBook, head: () => numbe
     return outsideDeployment(transaction.to, 'its "to"');
   }
   if (ACCOUNT_READ_METHODS.has(method)) return outsideDeployment(list[0], "the account");
+  if (method === "eth_sendRawTransaction") {
+    if (transactions === "none") {
+      return rpcError(id, RPC_ERROR.methodNotAvailable, "this app's RPC endpoint relays no transactions (FLUX_RELAY_TRANSACTIONS=none): send it through your wallet's own RPC");
+    }
+    let to: string | null;
+    try {
+      to = Transaction.from(String(list[0])).to;
+    } catch {
+      return rpcError(id, RPC_ERROR.invalidRequest, "eth_sendRawTransaction needs one signed transaction (0x-prefixed hex)");
+    }
+    if (to === null) return rpcError(id, RPC_ERROR.refusedParameters, "eth_sendRawTransaction refused: a contract creation is not relayed by the app's RPC endpoint");
+    return outsideDeployment(to, 'its "to"');
+  }
   if (method === "eth_getLogs") {
     const filter = list[0] as { address?: unknown; fromBlock?: unknown; toBlock?: unknown; blockHash?: unknown } | undefined;
     if (!filter || typeof filter !== "object") return rpcError(id, RPC_ERROR.invalidRequest, "eth_getLogs needs a filter object");
@@ -239,32 +313,21 @@ export class CallRateLimiter {
 }
 
 /**
- * Who is asking, for the rate limit. A route handler does not see the socket, so this is the X-Forwarded-For entry
- * added by the nearest proxy (the last one; earlier entries are whatever the client wrote), which `next start` sets to
- * the peer's address itself when no proxy did.
+ * The header scripts/serve.ts sets on every request to the client's address (from the socket and the trusted proxy
+ * depth, clientAddressOf), with FLUX_CLIENT_PROOF (a random value it puts in this process's environment) in
+ * CLIENT_PROOF_HEADER. Both are overwritten on every request, so a client cannot choose them.
  */
-export function clientOf(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").map((entry) => entry.trim()).filter(Boolean).pop();
-  return last ?? request.headers.get("x-real-ip") ?? "unknown";
-}
-
-// ------------------------------------------------------------------------------------------------ secrets
+export const CLIENT_HEADER = "x-flux-client";
+export const CLIENT_PROOF_HEADER = "x-flux-client-proof";
+/** The one bucket of every request whose client cannot be told (the app not served by scripts/serve.ts). */
+export const UNATTRIBUTED_CLIENT = "unattributed";
 
 /**
- * Removes every part of the node's URL that could be a secret (the URL itself, its host, credentials, path segments
- * and query values such as API keys) from text the node sent, before it reaches a browser.
+ * Who is asking, for the rate limit. A route handler does not see the socket, and `next start` passes through an
+ * X-Forwarded-For the client wrote, so only scripts/serve.ts's header counts, and only with its proof. Served any
+ * other way (next start, next dev) every request shares one bucket: a forged header never buys a fresh one.
  */
-export function redactor(rpcUrl: string): (text: string) => string {
-  const secrets = new Set<string>([rpcUrl, rpcUrl.replace(/\/+$/, "")]);
-  try {
-    const url = new URL(rpcUrl);
-    for (const part of [url.host, url.username, url.password, decodeURIComponent(url.username), decodeURIComponent(url.password)]) secrets.add(part);
-    for (const segment of url.pathname.split("/")) if (segment.length >= 6) secrets.add(segment);
-    for (const value of url.searchParams.values()) if (value.length >= 6) secrets.add(value);
-  } catch {
-    // Not a URL: the whole string is all there is to hide.
-  }
-  const parts = [...secrets].filter((part) => part.length > 0).sort((a, b) => b.length - a.length);
-  return (text) => parts.reduce((redacted, part) => redacted.split(part).join("[redacted]"), text);
+export function clientOf(request: Request, proof: string | undefined = process.env.FLUX_CLIENT_PROOF): string {
+  if (!proof || request.headers.get(CLIENT_PROOF_HEADER) !== proof) return UNATTRIBUTED_CLIENT;
+  return request.headers.get(CLIENT_HEADER) ?? UNATTRIBUTED_CLIENT;
 }

@@ -1,14 +1,16 @@
 import fs from "node:fs";
 import { deploymentPath } from "../../../lib/deployments";
+import { publicRedactor, redactRpcText, redactRpcUrl, rpcConnection } from "../../../lib/rpcUrl";
 import { loadDeployment, NETWORK, RPC_URL } from "../../chain";
 import {
   addressBookOf,
+  BODY_TIMEOUT_MS,
   CallRateLimiter,
   clientOf,
   logFilterNeedsHead,
   MAX_BATCH_SIZE,
   MAX_BODY_BYTES,
-  redactor,
+  relaySettingsFrom,
   refusalOf,
   RPC_ERROR,
   rpcError,
@@ -26,7 +28,17 @@ export const dynamic = "force-dynamic";
  */
 
 const rateLimiter = new CallRateLimiter();
-const redact = redactor(RPC_URL);
+const redact = publicRedactor(RPC_URL);
+/** user:pass@ in FLUX_RPC_URL goes to the node as a Basic Authorization header (Node's fetch refuses it in a URL). */
+const node = (() => {
+  try {
+    return rpcConnection(RPC_URL);
+  } catch {
+    return undefined;
+  }
+})();
+const settings = relaySettingsFrom(process.env);
+if (!settings.ok) console.error(`/api/rpc: ${settings.reason}; every call is refused until it is fixed`);
 
 /** The deployment's addresses, read again only when the deployment file changes (a redeploy while the app runs). */
 let addressBookCache: { stamp: string; book: AddressBook } | undefined;
@@ -47,16 +59,19 @@ class NodeUnavailable extends Error {}
 async function askNode(calls: unknown[]): Promise<unknown[]> {
   let upstream: Response;
   try {
-    upstream = await fetch(RPC_URL, {
+    if (!node) throw new TypeError("FLUX_RPC_URL is not a URL");
+    upstream = await fetch(node.url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...node.headers, "content-type": "application/json" },
       body: JSON.stringify(calls),
       cache: "no-store",
     });
   } catch (error) {
-    // The operator's log gets the cause's code (ECONNREFUSED, ENOTFOUND...), never the URL or its key.
-    const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error instanceof Error ? error.name : "error");
-    console.error(`/api/rpc: the node did not answer (${cause})`);
+    // The operator's log gets the cause (ECONNREFUSED, ENOTFOUND, the fetch's own words) with the node's URL reduced
+    // to scheme://host:port and its credentials and keys taken out.
+    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+    const words = [error instanceof Error ? `${error.name}: ${error.message}` : String(error), cause?.code ?? cause?.message].filter(Boolean).join(", ");
+    console.error(`/api/rpc: the node at ${redactRpcUrl(RPC_URL)} did not answer (${redactRpcText(words, RPC_URL)})`);
     throw new NodeUnavailable("the chain's node did not answer the app's RPC endpoint; try again shortly");
   }
   let result: unknown;
@@ -84,19 +99,61 @@ function redacted(answer: unknown): unknown {
   };
 }
 
-export async function POST(request: Request): Promise<Response> {
-  const declaredLength = Number(request.headers.get("content-length") ?? 0);
-  const text = declaredLength > MAX_BODY_BYTES ? undefined : await request.text();
-  if (text === undefined || text.length > MAX_BODY_BYTES) {
-    return Response.json(rpcError(null, RPC_ERROR.limitExceeded, `request too large: the app's RPC endpoint reads at most ${MAX_BODY_BYTES} bytes`), {
-      status: 413,
-    });
+/** A refusal of the whole request: one small JSON-RPC error, and the connection closed (nothing more is read). */
+function refuse(status: number, code: number, message: string): Response {
+  return Response.json(rpcError(null, code, message), { status, headers: { connection: "close" } });
+}
+
+/**
+ * The request's body as text, counted in bytes as it arrives (chunked or not; a multi-byte character is its bytes),
+ * refused as soon as it passes MAX_BODY_BYTES or when it has not all arrived BODY_TIMEOUT_MS after reading began.
+ */
+async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const tooLarge = () => refuse(413, RPC_ERROR.limitExceeded, `request too large: the app's RPC endpoint reads at most ${MAX_BODY_BYTES} bytes`);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel().catch(() => undefined);
+  }, BODY_TIMEOUT_MS);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_BODY_BYTES) {
+        void reader.cancel().catch(() => undefined);
+        return { ok: false, response: tooLarge() };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    if (!timedOut) return { ok: false, response: refuse(400, RPC_ERROR.invalidRequest, "the request body could not be read") };
+  } finally {
+    clearTimeout(timer);
   }
+  if (timedOut) return { ok: false, response: refuse(408, RPC_ERROR.limitExceeded, `request too slow: the body must arrive within ${BODY_TIMEOUT_MS / 1000} s`) };
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)) };
+  } catch {
+    return { ok: false, response: refuse(400, RPC_ERROR.parse, "parse error: the request is not UTF-8 text") };
+  }
+}
+
+export async function POST(request: Request): Promise<Response> {
+  if (!settings.ok) return refuse(503, RPC_ERROR.internal, "the app's RPC endpoint is misconfigured; its operator's log says how");
+  const read = await readBody(request);
+  if (!read.ok) return read.response;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(read.text);
   } catch {
-    return Response.json(rpcError(null, RPC_ERROR.parse, "parse error: the request is not JSON"), { status: 400 });
+    return refuse(400, RPC_ERROR.parse, "parse error: the request is not JSON");
   }
   const isBatch = Array.isArray(body);
   const requests: unknown[] = isBatch ? (body as unknown[]) : [body];
@@ -104,16 +161,15 @@ export async function POST(request: Request): Promise<Response> {
   const answer = (responses: unknown[], status = 200) => Response.json(isBatch ? responses : responses[0], { status });
 
   if (isBatch && requests.length === 0) return answer([rpcError(null, RPC_ERROR.invalidRequest, "an empty batch asks for nothing")]);
+  // Refusals of the whole request are one error object, not one per call: never bigger because the request was.
   if (requests.length > MAX_BATCH_SIZE) {
-    const message = `batch too large: ${requests.length} calls, more than the ${MAX_BATCH_SIZE} the app's RPC endpoint takes in one request`;
-    return answer(requests.map((entry) => rpcError(idOf(entry), RPC_ERROR.limitExceeded, message)));
+    return refuse(413, RPC_ERROR.limitExceeded, `batch too large: more than the ${MAX_BATCH_SIZE} calls the app's RPC endpoint takes in one request`);
   }
   const allowance = rateLimiter.take(clientOf(request), requests.length);
   if (!allowance.ok) {
     // 429 makes ethers' FetchRequest back off and retry by itself. No Retry-After header: ethers reads it as
     // milliseconds and would retry at once; the wait is in the words instead.
-    const message = `rate limit: more calls than the app's RPC endpoint serves one client; try again in ${allowance.retryAfterSeconds} s`;
-    return answer(requests.map((entry) => rpcError(idOf(entry), RPC_ERROR.limitExceeded, message)), 429);
+    return refuse(429, RPC_ERROR.limitExceeded, `rate limit: more calls than the app's RPC endpoint serves one client; try again in ${allowance.retryAfterSeconds} s`);
   }
 
   try {
@@ -125,7 +181,7 @@ export async function POST(request: Request): Promise<Response> {
       if (typeof result !== "string") throw new NodeUnavailable("the chain's node gave no block number; try again shortly");
       head = Number.parseInt(result, 16);
     }
-    const refusals = requests.map((entry) => refusalOf(entry, book, () => head!));
+    const refusals = requests.map((entry) => refusalOf(entry, book, () => head!, settings.value.transactions));
     const forwarded = requests.filter((_, index) => refusals[index] === null);
     const answers = forwarded.length > 0 ? (await askNode(forwarded)).map(redacted) : [];
     const byId = new Map(answers.map((entry) => [JSON.stringify((entry as { id?: unknown })?.id ?? null), entry]));

@@ -4,6 +4,7 @@ import { StakingRewardsVault__factory } from "../../../../typechain-types";
 import { decodeSegment, parsePositionId } from "../../../../lib/appRoutes";
 import { loadDeployment, RPC_URL } from "../../../chain";
 import { PositionDetail } from "../../PositionDetail";
+import { rpcFetchRequest } from "../../../../lib/rpcUrl";
 
 export const metadata = { title: "Position · Flux V2" };
 export const dynamic = "force-dynamic";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * say what failed, rather than a 404 for a position that may exist.
  */
 async function lastPositionId(vaultAddress: string, chainId: number): Promise<bigint | null> {
-  const provider = new JsonRpcProvider(RPC_URL, chainId, { staticNetwork: true });
+  const provider = new JsonRpcProvider(rpcFetchRequest(RPC_URL), chainId, { staticNetwork: true });
   try {
     return await StakingRewardsVault__factory.connect(vaultAddress, provider).lastPositionId();
   } catch {

@@ -13,8 +13,7 @@
  *
  * Sends are one at a time (each waits for its receipt), so at most one transaction is ever unsettled.
  */
-import fs from "node:fs";
-import path from "node:path";
+import { writeFileDurably } from "../../lib/deployments";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Wallet, getCreateAddress, keccak256, type TransactionReceipt, type TransactionRequest } from "ethers";
 
@@ -66,27 +65,8 @@ export interface JournalRecord {
   transactions?: JournalTransaction[];
 }
 
-/** Writes `content` to `file` so that a crash leaves either the old file or the new one, never half of either. */
-export function writeFileDurably(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = fs.openSync(temporary, "w");
-  try {
-    fs.writeSync(handle, content);
-    fs.fsyncSync(handle);
-  } finally {
-    fs.closeSync(handle);
-  }
-  fs.renameSync(temporary, file);
-  // The rename itself is durable once the directory is synced (not supported on every platform: best effort).
-  try {
-    const directory = fs.openSync(path.dirname(file), "r");
-    fs.fsyncSync(directory);
-    fs.closeSync(directory);
-  } catch {
-    /* the rename is still atomic */
-  }
-}
+// Written by rename (lib/deployments.ts): a crash leaves the old progress file or the new one.
+export { writeFileDurably };
 
 /**
  * The deployer's key (DEPLOYER_PRIVATE_KEY) as a wallet that signs locally: a transaction must be signed (so its hash

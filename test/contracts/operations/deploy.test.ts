@@ -23,7 +23,7 @@ import {
   StakingRewardsVault__factory,
 } from "../../../typechain-types";
 
-const PORT = 8546;
+const PORT = 8620;
 const RPC_URL = `http://127.0.0.1:${PORT}`;
 const CHAIN_ID = REHEARSAL_CHAIN_ID;
 // Hardhat's well-known default accounts (public test keys): #0 deploys, #2 is the timelock's proposer and executor.

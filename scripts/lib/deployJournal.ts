@@ -174,6 +174,14 @@ export class DeployJournal {
       // The nonce first, then the receipt: a nonce past this one with no receipt then means another transaction took it.
       const latest = await this.nonce("latest");
       const receipt = await this.provider.getTransactionReceipt(entry.hash);
+      if (!receipt && latest < entry.nonce) {
+        // Nonces never go down on one chain: the deployer's transactions before this one are gone, so is the chain.
+        throw new Error(
+          `The deployer's nonce on the node is now ${latest}, below ${entry.purpose}'s nonce ${entry.nonce}: the node was reset or ` +
+            `replaced while the deploy waited (a restarted development node starts empty). Stopped without sending anything more; ` +
+            `the next run refuses this chain and says what to do`,
+        );
+      }
       if (receipt) {
         entry.state = receipt.status === 1 ? "mined" : "reverted";
         entry.blockNumber = receipt.blockNumber;
@@ -262,6 +270,13 @@ export class DeployJournal {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
     // After refuseUnknownPending the two agree on a sound node; a node whose pending view lags would give a used nonce.
     const nonce = Math.max(await this.nonce("latest"), await this.nonce("pending"));
+    const settled = this.transactions.filter((transaction) => transaction.state !== "sent").map((transaction) => transaction.nonce);
+    if (settled.length > 0 && nonce <= Math.max(...settled)) {
+      throw new Error(
+        `The deployer's nonce on the node is ${nonce}, but the journal saw its transaction with nonce ${Math.max(...settled)} mined: ` +
+          `the node was reset or replaced during this run. Stopped before signing ${purpose}; the next run refuses this chain and says what to do`,
+      );
+    }
     const from = this.address;
     // Refused here, before anything is signed or recorded, if it would revert.
     const estimate = await this.provider.estimateGas({ from, to: request.to, data: request.data });

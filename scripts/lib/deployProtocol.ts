@@ -126,6 +126,8 @@ interface TimelockStep {
 export interface DeployProgress extends JournalRecord {
   network: string;
   chainId: number;
+  /** The chain's block 0 hash when the deployment started: a node reset (or another chain with the same id) has another. */
+  genesisHash?: string;
   deployer: string;
   startBlock: number;
   /** Step name ("oracle", "pool:USDC", "vault:USDC-USDT", "timelock") to its result. */
@@ -236,6 +238,13 @@ async function runDeployment(hre: HardhatRuntimeEnvironment, options: DeployProt
   const resumed = Object.keys(progress.steps).length > 0 || journal.transactions.length > 0;
   log(`network ${network} (chain id ${chainId}), deployer ${deployerAddress}, config ${config.source}`);
   if (resumed) log(`continuing the deployment recorded in ${progressFile}`);
+  // Before anything is broadcast, the recorded transactions included: is this the chain the journal was written on?
+  const genesisHash = (await ethers.provider.getBlock(0))?.hash ?? undefined;
+  refuseResetChain(progress, { genesisHash, nonce: await ethers.provider.getTransactionCount(deployerAddress, "latest"), network, progressFile, directory });
+  if (genesisHash && !progress.genesisHash) {
+    progress.genesisHash = genesisHash;
+    saveProgress();
+  }
   await journal.settle();
   if (progress.startNonce === undefined) {
     // Where the final account of created contracts starts: a fresh deployment at the deployer's nonce now; one whose
@@ -349,6 +358,21 @@ async function runDeployment(hre: HardhatRuntimeEnvironment, options: DeployProt
         token.feed,
         token.maxStalenessSeconds,
       ]);
+    }
+  }
+
+  // The L2 sequencer's uptime feed, set while the deployer still owns the oracle (before the hand-over).
+  if (config.sequencer) {
+    const { uptimeFeed, gracePeriodSeconds } = config.sequencer;
+    const [feed, grace] = await oracle.sequencerUptimeFeed();
+    if (feed.toLowerCase() !== uptimeFeed.toLowerCase() || Number(grace) !== gracePeriodSeconds) {
+      await asOwner(
+        oracleRecord.address,
+        oracle.interface,
+        `oracle.setSequencerUptimeFeed(${uptimeFeed}, ${gracePeriodSeconds} s)`,
+        "setSequencerUptimeFeed",
+        [uptimeFeed, gracePeriodSeconds],
+      );
     }
   }
 
@@ -736,16 +760,57 @@ async function runDeployment(hre: HardhatRuntimeEnvironment, options: DeployProt
         `owned by the deployer must be handed to the timelock or disowned (renounceOwnership) first; then run again.`,
     );
   }
-  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0;
+  // Done means the deployer is out of governance too: no timelock role left that one key could use.
+  const DEFAULT_ADMIN_ROLE = await timelock.DEFAULT_ADMIN_ROLE();
+  const rolesHeld: string[] = [];
+  for (const [name, role] of [["proposer", PROPOSER_ROLE], ["canceller", CANCELLER_ROLE], ["executor", EXECUTOR_ROLE], ["admin", DEFAULT_ADMIN_ROLE]] as const) {
+    if (await timelock.hasRole(role, deployerAddress)) rolesHeld.push(name);
+  }
+  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0 && rolesHeld.length === 0;
   log(
     complete
-      ? `done: every contract is owned by the timelock ${timelockRecord.address}`
-      : `not finished: ${pendingOperations.length} timelock operation(s) and ${governanceActions.length} owner call(s) pending (see ${file})`,
+      ? `done: every contract is owned by the timelock ${timelockRecord.address}, and the deployer holds no timelock role`
+      : `not finished: ${pendingOperations.length} timelock operation(s) and ${governanceActions.length} owner call(s) pending (see ${file})` +
+          (rolesHeld.length > 0
+            ? `; the deployer ${deployerAddress} still holds the timelock's ${rolesHeld.join(", ")} role(s)` +
+              (handedOver ? " (named in the config's timelock settings, or not yet renounced): not done while it does" : ", renounced once the hand-over is done")
+            : ""),
   );
   return { deployment, file, progressFile, complete, stepsRun, transactionsSent };
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+/**
+ * Refuses, before anything is broadcast, a chain that is not the one the journal was written on: another genesis
+ * block (a development node restarted empty, a reset testnet, another chain with the same id), or a deployer whose
+ * nonce is below what the journal saw mined (the chain lost those transactions). Re-broadcasting the journal's signed
+ * transactions there would replay the old deployment's tail onto a new chain, so the words say what to do instead.
+ */
+export function refuseResetChain(
+  progress: DeployProgress,
+  chain: { genesisHash?: string; nonce: number; network: string; progressFile: string; directory: string },
+): void {
+  const settledNonces = (progress.transactions ?? []).filter((entry) => entry.state !== "sent").map((entry) => entry.nonce);
+  const highest = settledNonces.length > 0 ? Math.max(...settledNonces) : undefined;
+  let why: string | undefined;
+  if (progress.genesisHash && chain.genesisHash && progress.genesisHash !== chain.genesisHash) {
+    why = `its genesis block is ${chain.genesisHash}, but the journal was written on a chain whose genesis block is ${progress.genesisHash}`;
+  } else if (highest !== undefined && chain.nonce <= highest) {
+    why = `the deployer's nonce there is ${chain.nonce}, but the journal saw its transaction with nonce ${highest} mined`;
+  } else if (progress.startNonce !== undefined && chain.nonce < progress.startNonce) {
+    why = `the deployer's nonce there is ${chain.nonce}, below the nonce ${progress.startNonce} the deployment started at`;
+  }
+  if (!why) return;
+  throw new Error(
+    `Network ${chain.network} is not the chain ${chain.progressFile} records: ${why}. The node was reset or replaced ` +
+      `(a restarted development node starts empty), or the RPC URL points at another chain. Nothing was sent, and the ` +
+      `journal's signed transactions must not be: they belong to the old chain. If the node is the wrong one, point the ` +
+      `network's RPC URL at the right node and run again. If the chain really started over (a rehearsal node restarted), ` +
+      `the old deployment is gone with it: move ${chain.progressFile}, ${path.join(chain.directory, `${chain.network}.json`)} and the ` +
+      `OpenZeppelin manifest for this chain id (${path.join(chain.directory, ".openzeppelin")} or .openzeppelin/) away, then deploy afresh.`,
+  );
+}
 
 /**
  * Every contract the deployer's account created since `startNonce`, read from the chain (a creation at nonce n puts

@@ -10,6 +10,7 @@
  */
 import { isError, keccak256 } from "ethers";
 import type { EIP1193Provider, RequestArguments } from "hardhat/types";
+import { redactRpcText } from "../../lib/rpcUrl";
 
 /** Waits between attempts: 0.25 s, 0.5 s, 1 s, 2 s, 4 s, 8 s (about 16 s in all, a node restart's worth). */
 export const RPC_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
@@ -45,7 +46,7 @@ export function isTransientRpcError(error: unknown): boolean {
 /** The first line of an error's message, with any URL cut to scheme, host and port (a node URL may carry its key). */
 export function rpcFailureWords(error: unknown): string {
   const text = (error as { shortMessage?: string })?.shortMessage ?? (error instanceof Error ? error.message : String(error));
-  return text.split("\n")[0].replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@]*@)?([^\s/:?#]+)(:\d+)?[^\s"')]*/gi, "$1$2$3");
+  return redactRpcText(text.split("\n")[0]);
 }
 
 export class TransientRpcError extends Error {

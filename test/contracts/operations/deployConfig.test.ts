@@ -78,7 +78,11 @@ describe("deployment config (lib/deployConfig.ts)", () => {
   });
 
   it("requires the chain's gas token (nativeToken) and records what it is", () => {
-    expect(loadDeployConfig("polygon.example", DIRECTORY).nativeToken).to.deep.equal({ symbol: "POL", feed: "0xAB594600376Ec9fD91F8e885dADF0CE036862dE0" });
+    expect(loadDeployConfig("polygon.example", DIRECTORY).nativeToken).to.deep.equal({
+      symbol: "POL",
+      feed: "0xAB594600376Ec9fD91F8e885dADF0CE036862dE0",
+      pair: "0x6e7a5FAFcec6BB1e78bAE2A1F0B612012BF14827",
+    });
     const missing = rehearsal();
     delete missing.nativeToken;
     expect(problemsOf(missing)).to.deep.equal(['nativeToken (the chain\'s gas token, { "symbol": "POL", "feed": its Chainlink USD feed }) is missing']);

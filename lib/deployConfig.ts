@@ -70,6 +70,37 @@ export interface NativeTokenConfig {
   symbol: string;
   /** A Chainlink AggregatorV3 feed quoting the gas token in USD. */
   feed: string;
+  /** The oldest answer of that feed the preflight accepts; by default its wrapped token's limit (or 25 hours). */
+  maxStalenessSeconds?: number;
+  /**
+   * A Uniswap V2 pair of the wrapped gas token with one of `tokens`, against which the preflight checks the gas
+   * token's feed when no token under `tokens` is the wrapped gas token (WPOL-USDC on Polygon).
+   */
+  pair?: string;
+}
+
+/**
+ * Chain ids of the L2s whose prices depend on a sequencer (Arbitrum One, Nova and Sepolia; OP Mainnet and Sepolia;
+ * Base and Base Sepolia): a config for one must name the sequencer uptime feed, or the oracle would keep serving the
+ * last prices from before a sequencer outage as if they were current.
+ */
+export const SEQUENCER_L2_CHAIN_IDS: Record<number, string> = {
+  42161: "Arbitrum One",
+  42170: "Arbitrum Nova",
+  421614: "Arbitrum Sepolia",
+  10: "OP Mainnet",
+  11155420: "OP Sepolia",
+  8453: "Base",
+  84532: "Base Sepolia",
+};
+
+/** Chainlink's recommended wait after the sequencer comes back up before prices are trusted again: an hour. */
+export const DEFAULT_SEQUENCER_GRACE_PERIOD_SECONDS = 3_600;
+
+/** An L2's sequencer uptime feed (Chainlink: answer 0 up, 1 down) and how long prices stay refused after it is back. */
+export interface SequencerConfig {
+  uptimeFeed: string;
+  gracePeriodSeconds: number;
 }
 
 /**
@@ -85,6 +116,8 @@ export interface DeployConfig {
   /** When given, the chain must report this chain id. */
   chainId?: number;
   nativeToken: NativeTokenConfig;
+  /** On an L2: its sequencer uptime feed (sequencerUptimeFeed) and grace period (sequencerGracePeriodSeconds). */
+  sequencer?: SequencerConfig;
   /** Who may pause the pools and vaults. */
   guardian: string;
   tokens: Record<string, TokenConfig>;
@@ -222,21 +255,44 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
   };
 
   if (!isObject(raw)) throw new DeployConfigError(source, ["the file must hold one JSON object"]);
-  checkKeys(raw, "config", ["chainId", "nativeToken", "guardian", "tokens", "dex", "rewards", "pools", "vaults", "timelock", "governanceOverrides"]);
+  checkKeys(raw, "config", ["chainId", "nativeToken", "sequencerUptimeFeed", "sequencerGracePeriodSeconds", "guardian", "tokens", "dex", "rewards", "pools", "vaults", "timelock", "governanceOverrides"]);
 
   const chainId = raw.chainId === undefined ? undefined : integer(raw.chainId, "chainId", 1, Number.MAX_SAFE_INTEGER);
   const guardian = address(raw.guardian, "guardian");
 
   // The gas token is named, never assumed: the keeper prices every transaction with it.
   const rawNative = object(raw.nativeToken, 'nativeToken (the chain\'s gas token, { "symbol": "POL", "feed": its Chainlink USD feed })') ?? {};
-  checkKeys(rawNative, "nativeToken", ["symbol", "feed"]);
+  checkKeys(rawNative, "nativeToken", ["symbol", "feed", "maxStalenessSeconds", "pair"]);
   if (raw.nativeToken !== undefined && (typeof rawNative.symbol !== "string" || !/^[A-Za-z0-9.]{1,16}$/.test(rawNative.symbol))) {
     problem("nativeToken.symbol", `must be the gas token's symbol (letters, digits and dots, e.g. "POL"), got ${JSON.stringify(rawNative.symbol)}`);
   }
   const nativeToken: NativeTokenConfig = {
     symbol: typeof rawNative.symbol === "string" ? rawNative.symbol : "",
     feed: raw.nativeToken === undefined ? ZeroAddress : address(rawNative.feed, "nativeToken.feed (the gas token's Chainlink USD feed)"),
+    ...(rawNative.maxStalenessSeconds === undefined
+      ? {}
+      : { maxStalenessSeconds: integer(rawNative.maxStalenessSeconds, "nativeToken.maxStalenessSeconds", 60, 2 ** 32 - 1) }),
+    ...(rawNative.pair === undefined ? {} : { pair: address(rawNative.pair, "nativeToken.pair (the wrapped gas token's pair with a token)") }),
   };
+
+  // ---------------------------------------------------------------- the L2 sequencer
+  let sequencer: SequencerConfig | undefined;
+  if (raw.sequencerUptimeFeed !== undefined) {
+    sequencer = {
+      uptimeFeed: address(raw.sequencerUptimeFeed, "sequencerUptimeFeed (Chainlink's L2 sequencer uptime feed)"),
+      // uint32 on-chain; at most a day, so a sequencer outage does not freeze every price for longer.
+      gracePeriodSeconds: integer(raw.sequencerGracePeriodSeconds, "sequencerGracePeriodSeconds", 0, 86_400, DEFAULT_SEQUENCER_GRACE_PERIOD_SECONDS),
+    };
+  } else if (raw.sequencerGracePeriodSeconds !== undefined) {
+    problem("sequencerGracePeriodSeconds", "is given without sequencerUptimeFeed, the feed it is the grace period of");
+  }
+  if (chainId !== undefined && SEQUENCER_L2_CHAIN_IDS[chainId] && !sequencer) {
+    problem(
+      "sequencerUptimeFeed",
+      `is missing: chain id ${chainId} is ${SEQUENCER_L2_CHAIN_IDS[chainId]}, an L2 whose prices stop while its sequencer is down; ` +
+        `name Chainlink's sequencer uptime feed for it (and sequencerGracePeriodSeconds, ${DEFAULT_SEQUENCER_GRACE_PERIOD_SECONDS} s by default)`,
+    );
+  }
 
   // ---------------------------------------------------------------- tokens
   const tokens: Record<string, TokenConfig> = {};
@@ -465,7 +521,7 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
   }
 
   if (problems.length > 0) throw new DeployConfigError(source, problems);
-  return { source, chainId, nativeToken, guardian, tokens, dex, rewards, pools, vaults, timelock, governanceOverrides };
+  return { source, chainId, nativeToken, ...(sequencer ? { sequencer } : {}), guardian, tokens, dex, rewards, pools, vaults, timelock, governanceOverrides };
 }
 
 /** An amount in a token's base units; "unlimited" becomes `unlimited`. */

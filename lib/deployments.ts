@@ -72,16 +72,55 @@ export function deploymentPath(network: string, directory = DEPLOYMENTS_DIRECTOR
   return path.join(directory, `${network}.json`);
 }
 
+/**
+ * `file` parsed as JSON, or an error naming the file: a deployment or progress file cut short (a full disk, a copy
+ * interrupted, an editor) must say which file it is, not only where the JSON ended.
+ */
+export function readJsonFile<T>(file: string, what: string): T {
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(
+      `${file} (${what}) is not valid JSON: ${(error as Error).message} (${text.length} characters; ` +
+        `${text.trim().length === 0 ? "it is empty" : "truncated or edited by hand?"}). Restore it from a backup or from version control`,
+    );
+  }
+}
+
 export function readDeployment(network: string, directory = DEPLOYMENTS_DIRECTORY): Deployment {
   const file = deploymentPath(network, directory);
   if (!fs.existsSync(file)) throw new Error(`No deployment for network "${network}": ${file} does not exist`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
+  return readJsonFile<Deployment>(file, `the deployment file of network "${network}"`);
 }
 
+/** Writes `content` to `file` so that a crash leaves either the old file or the new one, never half of either. */
+export function writeFileDurably(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = fs.openSync(temporary, "w");
+  try {
+    fs.writeSync(handle, content);
+    fs.fsyncSync(handle);
+  } finally {
+    fs.closeSync(handle);
+  }
+  fs.renameSync(temporary, file);
+  // The rename itself is durable once the directory is synced (not supported on every platform: best effort).
+  try {
+    const directory = fs.openSync(path.dirname(file), "r");
+    fs.fsyncSync(directory);
+    fs.closeSync(directory);
+  } catch {
+    /* the rename is still atomic */
+  }
+}
+
+
+/** Writes deployments/<network>.json atomically (a reader sees the old file or the new one, never half). */
 export function writeDeployment(deployment: Deployment, directory = DEPLOYMENTS_DIRECTORY): string {
   const file = deploymentPath(deployment.network, directory);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(deployment, null, 2) + "\n");
+  writeFileDurably(file, JSON.stringify(deployment, null, 2) + "\n");
   return file;
 }
 

@@ -3,11 +3,12 @@
  * answer scaled by the feed's decimals to a WAD (18 decimals) USD price per whole token. Used by the keeper (the gas
  * token's price) and the deploy preflight (every feed's sanity).
  */
-import { Contract, type ContractRunner } from "ethers";
+import { Contract, isError, type ContractRunner } from "ethers";
 
 export const AGGREGATOR_V3_ABI = [
   "function decimals() view returns (uint8)",
   "function description() view returns (string)",
+  "function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
   "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
 ];
 
@@ -37,12 +38,55 @@ export async function readFeed(runner: ContractRunner, feedAddress: string): Pro
   return { answer: round.answer, decimals: Number(decimals), priceWad: feedAnswerToWad(round.answer, Number(decimals)), updatedAt: Number(round.updatedAt) };
 }
 
-/** The feed's description() ("ETH / USD"), or undefined for a feed without one. */
+/**
+ * Whether `error` is the chain's answer that the call reverted (a contract without that function, a feed refusing a
+ * round), as opposed to a failure to get an answer at all (a refused connection, an HTTP 502, a timeout): only the
+ * first says something about the contract. A check that meets the second must fail closed, never read it as "no".
+ */
+export function isRevert(error: unknown): boolean {
+  if (isError(error, "CALL_EXCEPTION")) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /execution reverted|reverted with|VM Exception while processing transaction: revert/i.test(message);
+}
+
+/**
+ * The feed's description() ("ETH / USD"), or undefined for a feed without one (the call reverts or answers empty).
+ * Throws when the node could not be asked: a feed is never taken for description-less because its node failed.
+ */
 export async function readFeedDescription(runner: ContractRunner, feedAddress: string): Promise<string | undefined> {
   try {
     const description = String(await new Contract(feedAddress, AGGREGATOR_V3_ABI, runner).description());
     return description.length > 0 ? description : undefined;
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isRevert(error)) return undefined;
+    throw error;
   }
+}
+
+/** A round's answer time, as getRoundData(roundId) reports it. */
+export interface FeedRound {
+  roundId: bigint;
+  updatedAt: number;
+}
+
+/**
+ * The update times of the feed's latest `count` rounds (newest first), as far back as the feed answers: a Chainlink
+ * round id counts up within a phase and a round before the phase's first reverts, which ends the list. Throws when
+ * the node could not be asked.
+ */
+export async function readRecentRounds(runner: ContractRunner, feedAddress: string, count: number): Promise<FeedRound[]> {
+  const feed = new Contract(feedAddress, AGGREGATOR_V3_ABI, runner);
+  const latest = (await feed.latestRoundData()) as { roundId: bigint; updatedAt: bigint };
+  const rounds: FeedRound[] = [{ roundId: latest.roundId, updatedAt: Number(latest.updatedAt) }];
+  for (let roundId = latest.roundId - 1n; rounds.length < count && roundId > 0n; roundId--) {
+    try {
+      const round = (await feed.getRoundData(roundId)) as { updatedAt: bigint };
+      if (round.updatedAt === 0n) break;
+      rounds.push({ roundId, updatedAt: Number(round.updatedAt) });
+    } catch (error) {
+      if (isRevert(error)) break;
+      throw error;
+    }
+  }
+  return rounds;
 }

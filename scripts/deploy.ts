@@ -16,6 +16,15 @@ import hre from "hardhat";
 import { loadDeployConfig } from "../lib/deployConfig";
 import { deployProtocol } from "./lib/deployProtocol";
 
+// A process manager's SIGTERM or a Ctrl-C: stop at once. Every transaction is recorded before it is sent and every
+// file is written by rename, so the journal is whole wherever this lands; exiting runs the lock's release.
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.once(signal, () => {
+    console.error(`stopped by ${signal}: every transaction sent is in the journal; run the deploy again to continue`);
+    process.exit(code);
+  });
+}
+
 async function main() {
   if (hre.network.name === "hardhat") {
     throw new Error("Pick a network: npm run deploy -- --network <name> (the in-process Hardhat network forgets everything on exit)");

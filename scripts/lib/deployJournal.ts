@@ -13,8 +13,7 @@
  *
  * Sends are one at a time (each waits for its receipt), so at most one transaction is ever unsettled.
  */
-import fs from "node:fs";
-import path from "node:path";
+import { writeFileDurably } from "../../lib/deployments";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Wallet, getCreateAddress, keccak256, type TransactionReceipt, type TransactionRequest } from "ethers";
 
@@ -66,27 +65,8 @@ export interface JournalRecord {
   transactions?: JournalTransaction[];
 }
 
-/** Writes `content` to `file` so that a crash leaves either the old file or the new one, never half of either. */
-export function writeFileDurably(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = fs.openSync(temporary, "w");
-  try {
-    fs.writeSync(handle, content);
-    fs.fsyncSync(handle);
-  } finally {
-    fs.closeSync(handle);
-  }
-  fs.renameSync(temporary, file);
-  // The rename itself is durable once the directory is synced (not supported on every platform: best effort).
-  try {
-    const directory = fs.openSync(path.dirname(file), "r");
-    fs.fsyncSync(directory);
-    fs.closeSync(directory);
-  } catch {
-    /* the rename is still atomic */
-  }
-}
+// Written by rename (lib/deployments.ts): a crash leaves the old progress file or the new one.
+export { writeFileDurably };
 
 /**
  * The deployer's key (DEPLOYER_PRIVATE_KEY) as a wallet that signs locally: a transaction must be signed (so its hash
@@ -194,6 +174,14 @@ export class DeployJournal {
       // The nonce first, then the receipt: a nonce past this one with no receipt then means another transaction took it.
       const latest = await this.nonce("latest");
       const receipt = await this.provider.getTransactionReceipt(entry.hash);
+      if (!receipt && latest < entry.nonce) {
+        // Nonces never go down on one chain: the deployer's transactions before this one are gone, so is the chain.
+        throw new Error(
+          `The deployer's nonce on the node is now ${latest}, below ${entry.purpose}'s nonce ${entry.nonce}: the node was reset or ` +
+            `replaced while the deploy waited (a restarted development node starts empty). Stopped without sending anything more; ` +
+            `the next run refuses this chain and says what to do`,
+        );
+      }
       if (receipt) {
         entry.state = receipt.status === 1 ? "mined" : "reverted";
         entry.blockNumber = receipt.blockNumber;
@@ -282,6 +270,13 @@ export class DeployJournal {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
     // After refuseUnknownPending the two agree on a sound node; a node whose pending view lags would give a used nonce.
     const nonce = Math.max(await this.nonce("latest"), await this.nonce("pending"));
+    const settled = this.transactions.filter((transaction) => transaction.state !== "sent").map((transaction) => transaction.nonce);
+    if (settled.length > 0 && nonce <= Math.max(...settled)) {
+      throw new Error(
+        `The deployer's nonce on the node is ${nonce}, but the journal saw its transaction with nonce ${Math.max(...settled)} mined: ` +
+          `the node was reset or replaced during this run. Stopped before signing ${purpose}; the next run refuses this chain and says what to do`,
+      );
+    }
     const from = this.address;
     // Refused here, before anything is signed or recorded, if it would revert.
     const estimate = await this.provider.estimateGas({ from, to: request.to, data: request.data });

@@ -28,24 +28,27 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, Contract, ZeroAddress, ZeroHash, keccak256 } from "ethers";
+import { AbiCoder, Contract, ZeroAddress, ZeroHash, isError, keccak256 } from "ethers";
 import { Manifest } from "@openzeppelin/upgrades-core";
 // The ERC1967Proxy the plugin itself deploys for UUPS proxies, so proxies deployed here are the ones it recognises.
 import ERC1967_PROXY_ARTIFACT from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import {
   DEPLOYMENTS_DIRECTORY,
+  readJsonFile,
   writeDeployment,
   type DeployedContract,
   type DeployedPool,
   type DeployedVaultRecord,
   type Deployment,
 } from "../../lib/deployments";
-import { DeployConfigError, MAX_CREDIT_LIMIT, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
+import { DeployConfigError, MAX_CREDIT_LIMIT, SEQUENCER_L2_CHAIN_IDS, toBaseUnits, type DeployConfig, type VaultConfig } from "../../lib/deployConfig";
 import { DEFAULT_RESERVE_FACTOR_BPS, fTokenName } from "../../lib/pools";
 import { STAKING_REWARDS_VAULT_MODULES, wiringArgs, type VaultWiring } from "./vaultImplementation";
 import { DeployJournal, contractsCreatedSince, deployerWallet, writeFileDurably, type JournalRecord, type TransactionKind } from "./deployJournal";
-import { AGGREGATOR_V3_ABI } from "../../lib/priceFeeds";
-import { priceSanityProblems } from "./priceSanity";
+import { AGGREGATOR_V3_ABI, isRevert } from "../../lib/priceFeeds";
+import { reviewPrices } from "./priceSanity";
+import { retryTransientRpcErrors, rpcFailureWords } from "./deployRpc";
+import { acquireDeployLock, lockPath } from "./deployLock";
 import { reviewGovernance } from "./governanceChecks";
 
 const ERC20_ABI = ["function decimals() view returns (uint8)"];
@@ -123,6 +126,8 @@ interface TimelockStep {
 export interface DeployProgress extends JournalRecord {
   network: string;
   chainId: number;
+  /** The chain's block 0 hash when the deployment started: a node reset (or another chain with the same id) has another. */
+  genesisHash?: string;
   deployer: string;
   startBlock: number;
   /** Step name ("oracle", "pool:USDC", "vault:USDC-USDT", "timelock") to its result. */
@@ -162,12 +167,28 @@ export function progressPath(network: string, directory = DEPLOYMENTS_DIRECTORY)
 
 export function readProgress(network: string, directory = DEPLOYMENTS_DIRECTORY): DeployProgress | undefined {
   const file = progressPath(network, directory);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as DeployProgress) : undefined;
+  return fs.existsSync(file) ? readJsonFile<DeployProgress>(file, `the deploy's progress file and journal of network "${network}"`) : undefined;
 }
 
 const OPERATION_STATES = ["unscheduled", "waiting", "ready", "done"] as const;
 
+/**
+ * The deployment, run under the deployments folder's lock for the network (a second operator's run is refused, see
+ * deployLock.ts) and with transient RPC errors retried with backoff (deployRpc.ts).
+ */
 export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: DeployProtocolOptions): Promise<DeployProtocolResult> {
+  const log = options.log ?? (() => {});
+  const lock = acquireDeployLock(lockPath(hre.network.name, options.deploymentsDir ?? DEPLOYMENTS_DIRECTORY), log);
+  const restore = retryTransientRpcErrors(hre.network.provider, { log });
+  try {
+    return await runDeployment(hre, options);
+  } finally {
+    restore();
+    lock.release();
+  }
+}
+
+async function runDeployment(hre: HardhatRuntimeEnvironment, options: DeployProtocolOptions): Promise<DeployProtocolResult> {
   const { ethers, upgrades } = hre;
   const { config } = options;
   const log = options.log ?? (() => {});
@@ -217,6 +238,13 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
   const resumed = Object.keys(progress.steps).length > 0 || journal.transactions.length > 0;
   log(`network ${network} (chain id ${chainId}), deployer ${deployerAddress}, config ${config.source}`);
   if (resumed) log(`continuing the deployment recorded in ${progressFile}`);
+  // Before anything is broadcast, the recorded transactions included: is this the chain the journal was written on?
+  const genesisHash = (await ethers.provider.getBlock(0))?.hash ?? undefined;
+  refuseResetChain(progress, { genesisHash, nonce: await ethers.provider.getTransactionCount(deployerAddress, "latest"), network, progressFile, directory });
+  if (genesisHash && !progress.genesisHash) {
+    progress.genesisHash = genesisHash;
+    saveProgress();
+  }
   await journal.settle();
   if (progress.startNonce === undefined) {
     // Where the final account of created contracts starts: a fresh deployment at the deployer's nonce now; one whose
@@ -330,6 +358,21 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
         token.feed,
         token.maxStalenessSeconds,
       ]);
+    }
+  }
+
+  // The L2 sequencer's uptime feed, set while the deployer still owns the oracle (before the hand-over).
+  if (config.sequencer) {
+    const { uptimeFeed, gracePeriodSeconds } = config.sequencer;
+    const [feed, grace] = await oracle.sequencerUptimeFeed();
+    if (feed.toLowerCase() !== uptimeFeed.toLowerCase() || Number(grace) !== gracePeriodSeconds) {
+      await asOwner(
+        oracleRecord.address,
+        oracle.interface,
+        `oracle.setSequencerUptimeFeed(${uptimeFeed}, ${gracePeriodSeconds} s)`,
+        "setSequencerUptimeFeed",
+        [uptimeFeed, gracePeriodSeconds],
+      );
     }
   }
 
@@ -684,7 +727,7 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
   // An upgrade since (scripts/upgrade.ts) may have given a proxy a new implementation contract: keep its ABI.
   const previousFile = path.join(directory, `${network}.json`);
   if (fs.existsSync(previousFile)) {
-    const previous = JSON.parse(fs.readFileSync(previousFile, "utf8")) as ProtocolDeployment;
+    const previous = readJsonFile<ProtocolDeployment>(previousFile, `the deployment file of network "${network}"`);
     const artifacts = new Map<string, string>();
     for (const pool of Object.values(previous.pools ?? {})) artifacts.set(pool.pool.address, pool.pool.artifact);
     for (const vault of Object.values(previous.farming?.vaults ?? {})) artifacts.set(vault.vault.address, vault.vault.artifact);
@@ -717,16 +760,57 @@ export async function deployProtocol(hre: HardhatRuntimeEnvironment, options: De
         `owned by the deployer must be handed to the timelock or disowned (renounceOwnership) first; then run again.`,
     );
   }
-  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0;
+  // Done means the deployer is out of governance too: no timelock role left that one key could use.
+  const DEFAULT_ADMIN_ROLE = await timelock.DEFAULT_ADMIN_ROLE();
+  const rolesHeld: string[] = [];
+  for (const [name, role] of [["proposer", PROPOSER_ROLE], ["canceller", CANCELLER_ROLE], ["executor", EXECUTOR_ROLE], ["admin", DEFAULT_ADMIN_ROLE]] as const) {
+    if (await timelock.hasRole(role, deployerAddress)) rolesHeld.push(name);
+  }
+  const complete = handedOver && pendingOperations.length === 0 && governanceActions.length === 0 && rolesHeld.length === 0;
   log(
     complete
-      ? `done: every contract is owned by the timelock ${timelockRecord.address}`
-      : `not finished: ${pendingOperations.length} timelock operation(s) and ${governanceActions.length} owner call(s) pending (see ${file})`,
+      ? `done: every contract is owned by the timelock ${timelockRecord.address}, and the deployer holds no timelock role`
+      : `not finished: ${pendingOperations.length} timelock operation(s) and ${governanceActions.length} owner call(s) pending (see ${file})` +
+          (rolesHeld.length > 0
+            ? `; the deployer ${deployerAddress} still holds the timelock's ${rolesHeld.join(", ")} role(s)` +
+              (handedOver ? " (named in the config's timelock settings, or not yet renounced): not done while it does" : ", renounced once the hand-over is done")
+            : ""),
   );
   return { deployment, file, progressFile, complete, stepsRun, transactionsSent };
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+/**
+ * Refuses, before anything is broadcast, a chain that is not the one the journal was written on: another genesis
+ * block (a development node restarted empty, a reset testnet, another chain with the same id), or a deployer whose
+ * nonce is below what the journal saw mined (the chain lost those transactions). Re-broadcasting the journal's signed
+ * transactions there would replay the old deployment's tail onto a new chain, so the words say what to do instead.
+ */
+export function refuseResetChain(
+  progress: DeployProgress,
+  chain: { genesisHash?: string; nonce: number; network: string; progressFile: string; directory: string },
+): void {
+  const settledNonces = (progress.transactions ?? []).filter((entry) => entry.state !== "sent").map((entry) => entry.nonce);
+  const highest = settledNonces.length > 0 ? Math.max(...settledNonces) : undefined;
+  let why: string | undefined;
+  if (progress.genesisHash && chain.genesisHash && progress.genesisHash !== chain.genesisHash) {
+    why = `its genesis block is ${chain.genesisHash}, but the journal was written on a chain whose genesis block is ${progress.genesisHash}`;
+  } else if (highest !== undefined && chain.nonce <= highest) {
+    why = `the deployer's nonce there is ${chain.nonce}, but the journal saw its transaction with nonce ${highest} mined`;
+  } else if (progress.startNonce !== undefined && chain.nonce < progress.startNonce) {
+    why = `the deployer's nonce there is ${chain.nonce}, below the nonce ${progress.startNonce} the deployment started at`;
+  }
+  if (!why) return;
+  throw new Error(
+    `Network ${chain.network} is not the chain ${chain.progressFile} records: ${why}. The node was reset or replaced ` +
+      `(a restarted development node starts empty), or the RPC URL points at another chain. Nothing was sent, and the ` +
+      `journal's signed transactions must not be: they belong to the old chain. If the node is the wrong one, point the ` +
+      `network's RPC URL at the right node and run again. If the chain really started over (a rehearsal node restarted), ` +
+      `the old deployment is gone with it: move ${chain.progressFile}, ${path.join(chain.directory, `${chain.network}.json`)} and the ` +
+      `OpenZeppelin manifest for this chain id (${path.join(chain.directory, ".openzeppelin")} or .openzeppelin/) away, then deploy afresh.`,
+  );
+}
 
 /**
  * Every contract the deployer's account created since `startNonce`, read from the chain (a creation at nonce n puts
@@ -799,15 +883,17 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
     problems.push(`${field} (${address}) is not a contract on this chain`);
     return false;
   };
+  const unchecked: string[] = [];
   const read = async <T>(field: string, what: string, call: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await call();
-    } catch {
-      problems.push(`${field} does not answer ${what}: is it the right kind of contract?`);
+    } catch (error) {
+      // A revert is the contract's answer; anything else is the node's failure, which says nothing about the config.
+      if (isRevert(error) || isError(error, "BAD_DATA")) problems.push(`${field} does not answer ${what}: is it the right kind of contract?`);
+      else unchecked.push(`${field}: could not ask for ${what}, the node did not answer (${rpcFailureWords(error)})`);
       return undefined;
     }
   };
-  const now = (await provider.getBlock("latest"))!.timestamp;
   const symbolOf = new Map(Object.values(config.tokens).map((token) => [token.address.toLowerCase(), token.symbol]));
 
   for (const token of Object.values(config.tokens)) {
@@ -823,15 +909,8 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
     }
     if (await hasCode(token.feed, `${field}.feed`)) {
       const round = await read(`${field}.feed`, "latestRoundData()", () => contract(token.feed, AGGREGATOR_V3_ABI).latestRoundData());
-      if (round) {
-        if (round.answer <= 0n) problems.push(`${field}.feed answers ${round.answer}, and a price must be positive`);
-        else if (Number(round.updatedAt) + token.maxStalenessSeconds < now) {
-          log(
-            `! warning: ${field}.feed last answered ${now - Number(round.updatedAt)} s ago, more than maxStalenessSeconds ` +
-              `(${token.maxStalenessSeconds}); the vaults will refuse its price until it updates`,
-          );
-        }
-      }
+      // Its age and its heartbeat: priceSanity.ts refuses a stale feed and a limit shorter than the feed's updates.
+      if (round && round.answer <= 0n) problems.push(`${field}.feed answers ${round.answer}, and a price must be positive`);
     }
   }
 
@@ -903,10 +982,36 @@ async function inspectChain(hre: HardhatRuntimeEnvironment, config: DeployConfig
       }
     }
   }
-  problems.push(...(await priceSanityProblems(provider, config)));
-  const governance = await reviewGovernance(provider, config, Number((await provider.getNetwork()).chainId));
+  const chainId = Number((await provider.getNetwork()).chainId);
+  if (SEQUENCER_L2_CHAIN_IDS[chainId] && !config.sequencer) {
+    problems.push(
+      `sequencerUptimeFeed is missing: network ${hre.network.name} is chain id ${chainId}, ${SEQUENCER_L2_CHAIN_IDS[chainId]}, an L2 whose ` +
+        `prices stop while its sequencer is down; name Chainlink's sequencer uptime feed for it`,
+    );
+  }
+  if (config.sequencer && (await hasCode(config.sequencer.uptimeFeed, "sequencerUptimeFeed"))) {
+    const round = await read("sequencerUptimeFeed", "latestRoundData()", () => contract(config.sequencer!.uptimeFeed, AGGREGATOR_V3_ABI).latestRoundData());
+    if (round && round.answer !== 0n && round.answer !== 1n) {
+      problems.push(`sequencerUptimeFeed (${config.sequencer.uptimeFeed}) answers ${round.answer}, not 0 (up) or 1 (down): is it a sequencer uptime feed?`);
+    } else if (round?.answer === 1n) {
+      log(`! sequencerUptimeFeed reports the sequencer down: every price is refused until it is back up for ${config.sequencer.gracePeriodSeconds} s`);
+    }
+  }
+  const prices = await reviewPrices(provider, config);
+  problems.push(...prices.problems);
+  unchecked.push(...prices.unchecked);
+  const governance = await reviewGovernance(provider, config, chainId);
   for (const waived of governance.overridden) log(`! governance override: ${waived}`);
   problems.push(...governance.problems);
+  unchecked.push(...governance.unchecked);
+  if (unchecked.length > 0) {
+    // Fails closed, and says it is the node: a config problem found as well is listed after.
+    throw new Error(
+      `The preflight could not make ${unchecked.length} of its checks against network ${hre.network.name} (transient RPC error: the node ` +
+        `failed to answer, the config may be fine); nothing was sent. Run again when the node answers:\n  - ${unchecked.join("\n  - ")}` +
+        (problems.length > 0 ? `\nand ${config.source} has these problems besides:\n  - ${problems.join("\n  - ")}` : ""),
+    );
+  }
   if (problems.length > 0) throw new DeployConfigError(`${config.source} (checked against network ${hre.network.name})`, problems);
   return facts;
 }

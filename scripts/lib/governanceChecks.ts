@@ -13,6 +13,7 @@
  */
 import { ZeroAddress, type Provider } from "ethers";
 import type { DeployConfig, GovernanceOverride } from "../../lib/deployConfig";
+import { rpcFailureWords } from "./deployRpc";
 
 /** Hardhat's development chain, the one chain where throwaway governance is expected. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -25,15 +26,26 @@ export const LOCAL_CHAIN_ID = 31337;
  */
 export const MIN_TIMELOCK_DELAY_SECONDS = 86_400;
 
+/**
+ * Whether `code` is an externally owned account's: none, or an EIP-7702 delegation designator (0xef0100 followed by
+ * the 20-byte address whose code the account borrows). A delegated account still signs with its own key, which can
+ * change the delegation at will: one leaked key still holds the role.
+ */
+export function isExternallyOwnedCode(code: string): boolean {
+  return code === "0x" || /^0xef0100[0-9a-f]{40}$/i.test(code);
+}
+
 export interface GovernanceReview {
   /** What is refused, in words naming the field and the address. */
   problems: string[];
+  /** Checks the node did not let it make (RPC errors): refused as surely as a problem. */
+  unchecked: string[];
   /** Checks that failed but were waived by the config, with its reason: the deploy logs each. */
   overridden: string[];
 }
 
 export async function reviewGovernance(provider: Provider, config: DeployConfig, chainId: number): Promise<GovernanceReview> {
-  const review: GovernanceReview = { problems: [], overridden: [] };
+  const review: GovernanceReview = { problems: [], overridden: [], unchecked: [] };
   if (chainId === LOCAL_CHAIN_ID) return review;
   const refuse = (override: GovernanceOverride, problem: string) => {
     const reason = config.governanceOverrides[override];
@@ -49,8 +61,19 @@ export async function reviewGovernance(provider: Provider, config: DeployConfig,
     ...(timelock.admin !== ZeroAddress ? [{ field: "timelock.admin", address: timelock.admin }] : []),
   ];
   for (const { field, address } of roles) {
-    if ((await provider.getCode(address)) === "0x") {
-      refuse("eoaRoles", `${field} (${address}) is an externally owned account, not a contract: one leaked key would hold that role; use a multisig or a governor`);
+    let code: string;
+    try {
+      code = await provider.getCode(address);
+    } catch (error) {
+      review.unchecked.push(`${field} (${address}): could not read its code to tell a contract from a key, the node did not answer (${rpcFailureWords(error)})`);
+      continue;
+    }
+    if (isExternallyOwnedCode(code)) {
+      const delegated = code !== "0x" ? ` (its code is an EIP-7702 delegation to 0x${code.slice(8)}, which its own key can change)` : "";
+      refuse(
+        "eoaRoles",
+        `${field} (${address}) is an externally owned account${delegated}, not a contract: one leaked key would hold that role; use a multisig or a governor`,
+      );
     }
   }
 

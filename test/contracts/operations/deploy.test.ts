@@ -10,7 +10,7 @@ import hre from "hardhat";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, ZeroAddress, getAddress, parseUnits } from "ethers";
+import { ContractFactory, JsonRpcProvider, ZeroAddress, getAddress, parseUnits } from "ethers";
 import { loadDeployConfig } from "../../../lib/deployConfig";
 import { HARDHAT_CLI, REHEARSAL_CHAIN_ID, ROOT, runCommand, startRehearsalNode, type RehearsalNode, type Run } from "./childProcesses";
 import { deployRehearsalEcosystem, ecosystemMismatches, REHEARSAL_ECOSYSTEM_ACCOUNT } from "../../../scripts/lib/rehearsalEcosystem";
@@ -23,12 +23,14 @@ import {
   StakingRewardsVault__factory,
 } from "../../../typechain-types";
 
-const PORT = 8546;
+const PORT = 8620;
 const RPC_URL = `http://127.0.0.1:${PORT}`;
 const CHAIN_ID = REHEARSAL_CHAIN_ID;
 // Hardhat's well-known default accounts (public test keys): #0 deploys, #2 is the timelock's proposer and executor.
 const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" };
 const PROPOSER = { address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", key: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a" };
+/** Hardhat's account #8 plays the L2's Chainlink publisher (the sequencer uptime feed). */
+const FEED_PUBLISHER = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 
@@ -40,6 +42,10 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
   let provider: JsonRpcProvider;
   let directory: string;
   const config = loadDeployConfig("rehearsal");
+  /** The committed config plus an L2-style sequencer uptime feed, which the deploy must set before the hand-over. */
+  let configWithSequencer: string;
+  let sequencerFeed: string;
+  const SEQUENCER_GRACE_PERIOD_SECONDS = 60;
 
   /** `hardhat run --network rehearsal <script>` as a child process, with the deployer's key unless told otherwise. */
   function runScript(script: string, env: Record<string, string> = {}): Promise<Run> {
@@ -47,7 +53,7 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
       REHEARSAL_RPC_URL: RPC_URL,
       DEPLOYER_PRIVATE_KEY: DEPLOYER.key,
       FLUX_DEPLOYMENTS_DIR: directory,
-      FLUX_DEPLOY_CONFIG: "",
+      FLUX_DEPLOY_CONFIG: configWithSequencer,
       FLUX_DEPLOY_FAIL_AFTER: "",
       ...env,
     });
@@ -91,6 +97,20 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
     // The chain's existing contracts, from another account than the deployer, where the config says they are.
     const ecosystem = await deployRehearsalEcosystem(await provider.getSigner(REHEARSAL_ECOSYSTEM_ACCOUNT), (name) => hre.artifacts.readArtifact(name));
     expect(ecosystemMismatches(ecosystem, config)).to.deep.equal([]);
+    // A sequencer uptime feed (answer 0: up), published by another account so the ecosystem's addresses stay put; its
+    // up-since is then pushed past the grace period, as on a live L2.
+    const artifact = await hre.artifacts.readArtifact("SettableAggregator");
+    const feed = await new ContractFactory(artifact.abi, artifact.bytecode, await provider.getSigner(FEED_PUBLISHER)).deploy(0, "L2 Sequencer Uptime Status Feed", 0);
+    await feed.waitForDeployment();
+    sequencerFeed = await feed.getAddress();
+    await rpc("evm_increaseTime", [2 * SEQUENCER_GRACE_PERIOD_SECONDS]);
+    await rpc("evm_mine");
+    const raw = JSON.parse(fs.readFileSync(path.join(ROOT, "config/networks/rehearsal.json"), "utf8"));
+    configWithSequencer = path.join(directory, "rehearsal-with-sequencer.json");
+    fs.writeFileSync(
+      configWithSequencer,
+      JSON.stringify({ ...raw, sequencerUptimeFeed: sequencerFeed, sequencerGracePeriodSeconds: SEQUENCER_GRACE_PERIOD_SECONDS }),
+    );
   });
 
   after(() => {
@@ -175,6 +195,11 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
     // The contracts, as the config asked.
     const oracle = PriceOracle__factory.connect(deployment.farming!.oracle.address, provider);
     expect(await oracle.priceOf(config.tokens.WETH.address)).to.equal(parseUnits("2000", 18));
+    // The sequencer uptime feed and its grace period, set while the deployer still owned the oracle.
+    expect(run.output + failed.output).to.include(`oracle.setSequencerUptimeFeed(${sequencerFeed}, ${SEQUENCER_GRACE_PERIOD_SECONDS} s)`);
+    const [uptimeFeed, gracePeriod] = await oracle.sequencerUptimeFeed();
+    console.log(`      oracle.sequencerUptimeFeed() = ${uptimeFeed}, ${gracePeriod} s`);
+    expect([uptimeFeed, gracePeriod]).to.deep.equal([sequencerFeed, BigInt(SEQUENCER_GRACE_PERIOD_SECONDS)]);
     expect((await oracle.feedOf(config.tokens.USDT.address)).maxStalenessSeconds).to.equal(259_200n);
     const pool = (symbol: string) => LendingPool__factory.connect(deployment.pools[symbol].pool.address, provider);
     expect(await pool("WETH").asset()).to.equal(config.tokens.WETH.address);
@@ -220,6 +245,7 @@ describe("production deployment rehearsed on a second node (scripts/deploy.ts, s
     const run = await deploy();
     expect(run.code, run.output).to.equal(0);
     expect(run.output).to.include("0 deployment step(s) run");
+    expect(run.output).to.include("and the deployer holds no timelock role");
     expect(await contractCreationsSince(from)).to.equal(0);
     const deployment = readJson<ProtocolDeployment>("rehearsal.json");
     expect(addresses(deployment)).to.deep.equal(addresses(firstDeployment));

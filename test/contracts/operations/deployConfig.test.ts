@@ -78,14 +78,18 @@ describe("deployment config (lib/deployConfig.ts)", () => {
   });
 
   it("requires the chain's gas token (nativeToken) and records what it is", () => {
-    expect(loadDeployConfig("polygon.example", DIRECTORY).nativeToken).to.deep.equal({ symbol: "POL", feed: "0xAB594600376Ec9fD91F8e885dADF0CE036862dE0" });
+    expect(loadDeployConfig("polygon.example", DIRECTORY).nativeToken).to.deep.equal({
+      symbol: "POL",
+      feed: "0xAB594600376Ec9fD91F8e885dADF0CE036862dE0",
+      pair: "0x6e7a5FAFcec6BB1e78bAE2A1F0B612012BF14827",
+    });
     const missing = rehearsal();
     delete missing.nativeToken;
     expect(problemsOf(missing)).to.deep.equal(['nativeToken (the chain\'s gas token, { "symbol": "POL", "feed": its Chainlink USD feed }) is missing']);
     const broken = rehearsal();
     broken.nativeToken = { symbol: "", feed: "0x1234", gas: 1 };
     expect(problemsOf(broken)).to.have.members([
-      "nativeToken.gas is not a known setting (expected one of: symbol, feed)",
+      "nativeToken.gas is not a known setting (expected one of: symbol, feed, maxStalenessSeconds, pair)",
       'nativeToken.symbol must be the gas token\'s symbol (letters, digits and dots, e.g. "POL"), got ""',
       'nativeToken.feed (the gas token\'s Chainlink USD feed) must be an address (0x followed by 40 hex digits, with a valid checksum if mixed-case), got "0x1234"',
     ]);
@@ -93,5 +97,37 @@ describe("deployment config (lib/deployConfig.ts)", () => {
 
   it("says which file is missing and how to start one", () => {
     expect(() => loadDeployConfig("nowhere", DIRECTORY)).to.throw(/nowhere\.json does not exist\. Copy config\/networks\/polygon\.example\.json/);
+  });
+
+  it("names the L2 sequencer uptime feed per network and refuses a known L2 without one", () => {
+    const feed = "0xFdB631F5EE196F0ed6FAa767959853A9F217697D"; // Arbitrum One's, as Chainlink lists it
+    for (const chainId of [42161, 42170, 421614, 10, 11155420, 8453, 84532]) {
+      const problems = problemsOf({ ...rehearsal(), chainId });
+      expect(problems, String(chainId)).to.have.length(1);
+      expect(problems[0]).to.match(new RegExp(`^sequencerUptimeFeed is missing: chain id ${chainId} is [A-Za-z ]+, an L2 whose prices stop while its sequencer is down`));
+    }
+    const arbitrum = parseDeployConfig({ ...rehearsal(), chainId: 42161, sequencerUptimeFeed: feed, sequencerGracePeriodSeconds: 3600 }, "test.json");
+    expect(arbitrum.sequencer).to.deep.equal({ uptimeFeed: feed, gracePeriodSeconds: 3600 });
+    // The grace period defaults to Chainlink's hour; a grace period without its feed, or beyond a day, is refused.
+    expect(parseDeployConfig({ ...rehearsal(), chainId: 8453, sequencerUptimeFeed: feed }, "test.json").sequencer!.gracePeriodSeconds).to.equal(3600);
+    expect(problemsOf({ ...rehearsal(), sequencerGracePeriodSeconds: 3600 })).to.deep.equal([
+      "sequencerGracePeriodSeconds is given without sequencerUptimeFeed, the feed it is the grace period of",
+    ]);
+    expect(problemsOf({ ...rehearsal(), sequencerUptimeFeed: feed, sequencerGracePeriodSeconds: 90_000 })).to.deep.equal([
+      "sequencerGracePeriodSeconds must be between 0 and 86400, got 90000",
+    ]);
+    // An L1 needs none.
+    expect(parseDeployConfig({ ...rehearsal(), chainId: 1 }, "test.json").sequencer).to.equal(undefined);
+  });
+
+  it("takes the gas token's own staleness limit and pair, checked like the other fields", () => {
+    const raw = rehearsal();
+    raw.nativeToken = { ...raw.nativeToken, maxStalenessSeconds: 3_700, pair: raw.vaults["WETH-USDC"].pair };
+    expect(parseDeployConfig(raw, "test.json").nativeToken).to.deep.include({ maxStalenessSeconds: 3_700, pair: raw.vaults["WETH-USDC"].pair });
+    raw.nativeToken = { ...raw.nativeToken, maxStalenessSeconds: 30, pair: "0x12" };
+    expect(problemsOf(raw)).to.deep.equal([
+      "nativeToken.maxStalenessSeconds must be between 60 and 4294967295, got 30",
+      'nativeToken.pair (the wrapped gas token\'s pair with a token) must be an address (0x followed by 40 hex digits, with a valid checksum if mixed-case), got "0x12"',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The production deployment killed with a transaction in flight, at each kind of step, on a rehearsal node of its
- * own (port 8548) that mines only when told (automine off): the deploy is run as a child process, the test mines its
+ * own (port 8622) that mines only when told (automine off): the deploy is run as a child process, the test mines its
  * transactions one by one until the one it wants is pending, kills the deploy (its whole process group: `hardhat run`
  * forks the script), mines the orphaned transaction, and runs the deploy again. One deployment is crashed at every
  * kind in the order the deploy reaches them, so each rerun both settles the last crash and walks on to the next:
@@ -33,7 +33,7 @@ import type { DeployProgress, ProtocolDeployment, ProtocolVaultRecord } from "..
 import type { JournalTransaction, TransactionKind } from "../../../scripts/lib/deployJournal";
 import { FluxTimelock__factory, LendingPool__factory, StakingRewardsVault__factory } from "../../../typechain-types";
 
-const PORT = 8548;
+const PORT = 8622;
 const RPC_URL = `http://127.0.0.1:${PORT}`;
 // Hardhat's well-known default account #0 (a public test key) deploys.
 const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" };

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { FAR_FUTURE, lensOf, USDC, vaultStackFixture, WETH, type VaultFixture } from "./vault/fixtures";
@@ -139,5 +140,59 @@ describe("keeper with one feed frozen mid-crash", () => {
     expect(await liquidated(volatile)).to.have.members(wethIds);
     for (const event of await volatile.vault.queryFilter(volatile.vault.filters.PositionLiquidated())) expect(event.args.liquidator).to.equal(liquidator.address);
     console.log(`      pass 2, WETH priced again: ${second.liquidated} WETH-USDC liquidated`);
+  });
+});
+
+describe("keeper weighs gas against the bounty", () => {
+  it("at 300 gwei declines a liquidation whose bounty does not pay its gas, stating both; at 1 gwei sends it and earns what it estimated", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { volatile, alice, liquidator, tokens } = fixture;
+    const wethIsToken0 = volatile.token0Symbol === "WETH";
+    await volatile.vault.connect(alice).open({
+      amount0: wethIsToken0 ? WETH(1) : 0n,
+      amount1: wethIsToken0 ? 0n : WETH(1),
+      borrow0: wethIsToken0 ? 0n : USDC(4_000),
+      borrow1: wethIsToken0 ? USDC(4_000) : 0n,
+      minShares: 0n,
+      minLp: 0,
+      deadline: FAR_FUTURE,
+    });
+    const id = await volatile.vault.lastPositionId();
+    if (wethIsToken0) await moveMarket(fixture, volatile, 1_350, 1);
+    else await moveMarket(fixture, volatile, 1, 1_350);
+    expect((await volatile.vault.positionView(id)).liquidatable).to.equal(true);
+    const node = ethers.provider;
+
+    // 300 gwei, as in the independent crash replay: a ~500k-gas liquidation costs about $200 with ETH at $1,350.
+    await node.send("hardhat_setNextBlockBaseFeePerGas", ["0x" + (300n * 10n ** 9n).toString(16)]);
+    const expensive = keeperFor(fixture);
+    const declinedPass = await expensive.keeper.runOnce();
+    expect(declinedPass).to.include({ liquidatable: 1, liquidated: 0, declined: 1, failed: 0 });
+    const declined = expensive.entries.find((entry) => entry.action === "skip-liquidation")!;
+    const { bountyUsd, gasCostUsd, gasPriceGwei } = declined.numbers as Record<string, number>;
+    console.log(`      at ${gasPriceGwei} gwei: bounty $${bountyUsd} against gas $${gasCostUsd}: ${declined.reason}`);
+    expect(gasPriceGwei).to.be.at.least(300);
+    expect(bountyUsd).to.be.greaterThan(0);
+    expect(gasCostUsd).to.be.greaterThan(bountyUsd);
+    expect(declined.reason).to.contain(`the bounty $${bountyUsd} does not pay the gas $${gasCostUsd}`);
+    expect(declined.reason).to.contain("anyone may still liquidate it");
+    expect((await volatile.vault.positionView(id)).liquidatable).to.equal(true);
+
+    // Gas back to 1 gwei: the same position is worth liquidating, and the bounty the keeper weighed is what it got.
+    await node.send("hardhat_setNextBlockBaseFeePerGas", ["0x" + (10n ** 9n).toString(16)]);
+    const [usdcBefore, wethBefore] = await Promise.all([tokens.USDC.balanceOf(liquidator.address), tokens.WETH.balanceOf(liquidator.address)]);
+    const cheap = keeperFor(fixture);
+    const sentPass = await cheap.keeper.runOnce();
+    expect(sentPass).to.include({ liquidated: 1, declined: 0 });
+    const sent = cheap.entries.find((entry) => entry.action === "liquidate")!;
+    const [usdcAfter, wethAfter] = await Promise.all([tokens.USDC.balanceOf(liquidator.address), tokens.WETH.balanceOf(liquidator.address)]);
+    const oracle = fixture.farming.oracle;
+    const gainedWad =
+      (await oracle.usdValueOf(fixture.deployment.tokens.USDC.address, usdcAfter - usdcBefore)) +
+      (await oracle.usdValueOf(fixture.deployment.tokens.WETH.address, wethAfter - wethBefore));
+    const gainedUsd = Number(gainedWad) / 1e18;
+    console.log(`      at ${(sent.numbers as Record<string, number>).gasPriceGwei} gwei: bounty $${sent.numbers!.bountyUsd} (received $${gainedUsd.toFixed(6)}) against gas $${sent.numbers!.gasCostUsd}: sent`);
+    expect(Number(sent.numbers!.bountyUsd)).to.be.closeTo(gainedUsd, 0.01);
+    expect(Number(sent.numbers!.bountyUsd)).to.be.greaterThan(Number(sent.numbers!.gasCostUsd));
   });
 });

@@ -135,10 +135,11 @@ describe("harvestMinimumOut", () => {
 describe("the keeper's --bounty-gas-margin", () => {
   it("defaults to 1, takes 0 (weigh nothing) and any larger number, and refuses the rest", async () => {
     const { parseArguments } = await import("../../scripts/keeper");
-    expect(parseArguments([], {}).bountyGasMarginMultiplier).toBe(1);
-    expect(parseArguments(["--bounty-gas-margin", "0"], {}).bountyGasMarginMultiplier).toBe(0);
-    expect(parseArguments(["--bounty-gas-margin", "2.5"], {}).bountyGasMarginMultiplier).toBe(2.5);
-    expect(() => parseArguments(["--bounty-gas-margin", "-1"], {})).toThrow(/at least 0/);
-    expect(() => parseArguments(["--bounty-gas-margin", "lots"], {})).toThrow(/at least 0/);
+    const NO_ENV = {} as NodeJS.ProcessEnv;
+    expect(parseArguments([], NO_ENV).bountyGasMarginMultiplier).toBe(1);
+    expect(parseArguments(["--bounty-gas-margin", "0"], NO_ENV).bountyGasMarginMultiplier).toBe(0);
+    expect(parseArguments(["--bounty-gas-margin", "2.5"], NO_ENV).bountyGasMarginMultiplier).toBe(2.5);
+    expect(() => parseArguments(["--bounty-gas-margin", "-1"], NO_ENV)).toThrow(/at least 0/);
+    expect(() => parseArguments(["--bounty-gas-margin", "lots"], NO_ENV)).toThrow(/at least 0/);
   });
 });

@@ -35,6 +35,9 @@ interface Mutation {
   /** Exact text to replace; must occur exactly once in the file. */
   from: string;
   to: string;
+  /** The same mutation of the code as another change in flight rewrites it (the first text found exactly once is
+   *  used), so a merge does not leave the mutation stale. */
+  alternatives?: { from: string; to: string }[];
   why: string;
   /** Test files or folders run first (the quickest to kill it); every other covering test file follows. */
   tests: string[];
@@ -49,8 +52,8 @@ export const MUTATIONS: Mutation[] = [
   { id: "vault-kill-gte", file: "contracts/vault/VaultState.sol", from: "result.debtValueWad * BPS > result.valueWad * $.risk.killFactorBps", to: "result.debtValueWad * BPS >= result.valueWad * $.risk.killFactorBps", why: "kill factor compared with >= instead of >", tests: VAULT_TESTS },
   { id: "vault-work-gte", file: "contracts/vault/VaultEntries.sol", from: "if (after_.debtRatioBps > $.risk.workFactorBps)", to: "if (after_.debtRatioBps >= $.risk.workFactorBps)", why: "work factor refuses a position exactly at it", tests: VAULT_TESTS },
   { id: "vault-leverage-gte", file: "contracts/vault/VaultEntries.sol", from: "if (leverage > $.risk.maxLeverageWad)", to: "if (leverage >= $.risk.maxLeverageWad)", why: "maximum leverage refused exactly at it", tests: VAULT_TESTS },
-  { id: "vault-deviation-doubled", file: "contracts/vault/VaultState.sol", from: "if (gap * BPS > fair * maxDeviation)", to: "if (gap * BPS > 2 * fair * maxDeviation)", why: "deviation tolerance doubled", tests: VAULT_TESTS },
-  { id: "vault-deviation-gte", file: "contracts/vault/VaultState.sol", from: "if (gap * BPS > fair * maxDeviation)", to: "if (gap * BPS >= fair * maxDeviation)", why: "deviation band refuses exactly at its limit", tests: VAULT_TESTS },
+  { id: "vault-deviation-doubled", file: "contracts/vault/VaultState.sol", from: "if (gap * BPS > fair * maxDeviation)", to: "if (gap * BPS > 2 * fair * maxDeviation)", why: "deviation tolerance doubled", tests: VAULT_TESTS, alternatives: [{ from: ": reference_ - price) * BPS > reference_ * bandBps;", to: ": reference_ - price) * BPS > 2 * reference_ * bandBps;" }] },
+  { id: "vault-deviation-gte", file: "contracts/vault/VaultState.sol", from: "if (gap * BPS > fair * maxDeviation)", to: "if (gap * BPS >= fair * maxDeviation)", why: "deviation band refuses exactly at its limit", tests: VAULT_TESTS, alternatives: [{ from: ": reference_ - price) * BPS > reference_ * bandBps;", to: ": reference_ - price) * BPS >= reference_ * bandBps;" }] },
   { id: "vault-cap-token0-for-1", file: "contracts/vault/VaultEntries.sol", from: "_borrow(pool1, params.borrow1, $.maxDebt1)", to: "_borrow(pool1, params.borrow1, $.maxDebt0)", why: "token-1 borrows checked against token 0's cap", tests: VAULT_TESTS },
   { id: "vault-cap-gte", file: "contracts/vault/VaultEntries.sol", from: "if (debtAfter > cap)", to: "if (debtAfter >= cap)", why: "debt cap refuses exactly at the cap", tests: VAULT_TESTS },
   { id: "vault-min-shares-lte", file: "contracts/vault/VaultEntries.sol", from: "if (shares < params.minShares)", to: "if (shares <= params.minShares)", why: "minimum shares refuses exactly the minimum", tests: VAULT_TESTS },
@@ -98,8 +101,8 @@ export const MUTATIONS: Mutation[] = [
   { id: "lib-close-part-floor", file: "lib/closePreview.ts", from: "return fractionBps === BPS ? amount : (amount * fractionBps + BPS - 1n) / BPS;", to: "return fractionBps === BPS ? amount : (amount * fractionBps) / BPS;", why: "close preview's debt part rounded down", tests: ["test/unit", "test/contracts/vault/closePreview.test.ts"] },
   { id: "lib-get-amount-in", file: "lib/vaultMath.ts", from: "((reserveOut - amountOut) * UNISWAP_V2_FEE_NUMERATOR) + 1n", to: "((reserveOut - amountOut) * UNISWAP_V2_FEE_NUMERATOR)", why: "mirror of getAmountIn rounded down", tests: ["test/unit", "test/contracts/vault/closePreview.test.ts"] },
   // ---------------------------------------------------------------- the independent audit's survivors (issue 18)
-  { id: "oracle-sequencer-never-started", file: "contracts/oracle/PriceOracle.sol", from: "startedAt == 0 || ", to: "", why: "a sequencer round that never started (startedAt 0) accepted", tests: ["test/contracts/oracle"] },
-  { id: "vault-underwater-shares-floor", file: "contracts/vault/VaultExits.sol", from: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);", to: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad);", why: "underwater repayment's debt shares rounded down (more written off)", tests: ["test/contracts/vault/liquidationPaths.test.ts", "test/contracts/vault/liquidation.test.ts"] },
+  { id: "oracle-sequencer-never-started", file: "contracts/oracle/PriceOracle.sol", from: "startedAt == 0 || ", to: "", alternatives: [{ from: "if (startedAt == 0) revert SequencerStatusNotStarted();", to: "" }], why: "a sequencer round that never started (startedAt 0) accepted", tests: ["test/contracts/oracle"] },
+  { id: "vault-underwater-shares-floor", file: "contracts/vault/VaultExits.sol", from: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);", to: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad);", alternatives: [{ from: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, price, health.debtValueWad, Math.Rounding.Ceil);", to: "amounts.debtShares0 = Math.mulDiv(position.debtShares0, price, health.debtValueWad);" }], why: "underwater repayment's debt shares rounded down (more written off)", tests: ["test/contracts/vault/liquidationPaths.test.ts", "test/contracts/vault/liquidation.test.ts"] },
   { id: "vault-full-liq-at-threshold", file: "contracts/vault/VaultExits.sol", from: "health.valueWad < uint256(risk.fullLiquidationBelowUsd) * WAD", to: "health.valueWad <= uint256(risk.fullLiquidationBelowUsd) * WAD", why: "a position worth exactly fullLiquidationBelowUsd liquidated in full", tests: ["test/contracts/vault/liquidation.test.ts", "test/contracts/vault/boundaries.test.ts"] },
   { id: "vault-harvest-dust-bound-10x", file: "contracts/vault/VaultState.sol", from: "if (out * pair.totalSupply() < 1_000 * (", to: "if (out * pair.totalSupply() < 100 * (", why: "harvest dust bound lowered 10x", tests: ["test/contracts/vault/harvestDust.test.ts", "test/contracts/vault/harvest.test.ts"] },
   { id: "keeper-rank-keys-swapped", file: "lib/keeper.ts", from: "      const bySortfall = shortfall(b) - shortfall(a);\n      if (bySortfall !== 0n) return bySortfall > 0n ? 1 : -1;\n      if (a.debtRatioBps !== b.debtRatioBps) return b.debtRatioBps > a.debtRatioBps ? 1 : -1;\n", to: "      if (a.debtRatioBps !== b.debtRatioBps) return b.debtRatioBps > a.debtRatioBps ? 1 : -1;\n      const bySortfall = shortfall(b) - shortfall(a);\n      if (bySortfall !== 0n) return bySortfall > 0n ? 1 : -1;\n", why: "rankLiquidations orders by debt ratio before shortfall", tests: ["test/unit/keeperScan.test.ts"] },
@@ -129,12 +132,19 @@ interface Result {
   testFiles: number;
 }
 
-/** Mutations whose `from` does not occur exactly once in their file under `root`, with the count found. */
+const occurrencesIn = (text: string, snippet: string) => text.split(snippet).length - 1;
+
+/** The mutation's text and replacement that apply to `text`: the first of `from` and its alternatives found exactly once. */
+export function variantFor(text: string, mutation: Mutation): { from: string; to: string } | null {
+  return [{ from: mutation.from, to: mutation.to }, ...(mutation.alternatives ?? [])].find((variant) => occurrencesIn(text, variant.from) === 1) ?? null;
+}
+
+/** Mutations none of whose texts occurs exactly once in their file under `root`, with the count of `from` found. */
 export function staleMutations(root: string, mutations: Mutation[] = MUTATIONS): { id: string; file: string; occurrences: number }[] {
   return mutations.flatMap((mutation) => {
     const full = path.join(root, mutation.file);
-    const occurrences = fs.existsSync(full) ? fs.readFileSync(full, "utf8").split(mutation.from).length - 1 : 0;
-    return occurrences === 1 ? [] : [{ id: mutation.id, file: mutation.file, occurrences }];
+    const text = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : "";
+    return variantFor(text, mutation) ? [] : [{ id: mutation.id, file: mutation.file, occurrences: occurrencesIn(text, mutation.from) }];
   });
 }
 
@@ -222,8 +232,9 @@ async function runMutant(copy: string, mutation: Mutation, plan: { vitest: strin
   const started = Date.now();
   const base = { id: mutation.id, file: mutation.file, why: mutation.why, testFiles: plan.vitest.length + plan.hardhat.length };
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  if (original.split(mutation.from).length - 1 !== 1) return { ...base, outcome: "stale", seconds: 0 };
-  fs.writeFileSync(file, original.replace(mutation.from, mutation.to));
+  const variant = variantFor(original, mutation);
+  if (!variant) return { ...base, outcome: "stale", seconds: 0 };
+  fs.writeFileSync(file, original.replace(variant.from, variant.to));
   try {
     const deadline = started + MUTANT_TIMEOUT_MS;
     if (mutation.file.endsWith(".sol")) {
@@ -285,7 +296,7 @@ async function main() {
 
   const stale = staleMutations(root, selected);
   if (stale.length > 0) {
-    for (const entry of stale) console.error(`mutants: STALE ${entry.id}: its text occurs ${entry.occurrences} times in ${entry.file} (must be exactly once)`);
+    for (const entry of stale) console.error(`mutants: STALE ${entry.id}: its text occurs ${entry.occurrences} times in ${entry.file} (must be exactly once; no alternative matches either)`);
     console.error("mutants: the code moved under these mutations; update their `from` text in scripts/mutants.ts. Nothing was run.");
     process.exitCode = 2;
     return;

@@ -16,6 +16,7 @@
 import { Contract, NonceManager, type ContractTransactionResponse, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import type { Deployment, NativeToken } from "./deployments";
 import { readFeed } from "./priceFeeds";
+import { lpValueWad, tokenValueWad, tokenValueWadUp } from "./vaultMath";
 import { GAS_LIMIT_HEADROOM_PERCENT, withGasHeadroom } from "./transactionPolicy";
 import {
   LeveragedVault__factory,
@@ -95,6 +96,130 @@ export function scanPages(lastPositionId: number, pageSize: number): Array<{ fir
     pages.push({ firstId, count: Math.min(pageSize, lastPositionId - firstId + 1) });
   }
   return pages;
+}
+
+// ---------------------------------------------------------------- the scan: one bad feed stops only what needs it
+
+/** Why the lens returned a position without the vault's valuation (VaultLens.ViewStatus; all false when valued). */
+export interface ViewStatusOfPosition {
+  valued: boolean;
+  price0Refused: boolean;
+  price1Refused: boolean;
+  /** The refusal in words (the oracle's custom error with its numbers). */
+  reason: string;
+}
+
+/** One row of a keeper page: the position's view (only id, owner and shares when unvalued), orders and status. */
+export interface KeeperPageRow {
+  view: RankedPosition & { lpShares: bigint };
+  orders: Omit<OrdersOfPosition, "positionId" | "debtRatioBps">;
+  status: ViewStatusOfPosition;
+}
+
+/** A position the scan could not value: held until the oracle accepts its tokens' prices again. */
+export interface UnvaluedPosition {
+  positionId: bigint;
+  /** The vault's tokens whose price the oracle refused (empty when the view failed for another reason). */
+  refusedTokens: string[];
+  reason: string;
+}
+
+export interface PageSelection {
+  openPositions: number;
+  liquidatable: RankedPosition[];
+  orders: OrdersOfPosition[];
+  unvalued: UnvaluedPosition[];
+}
+
+/**
+ * Sorts a vault's scanned rows: open positions past the kill factor (to liquidate), set protection orders of the
+ * others, and positions that could not be valued (a refused price), each kept with the token and the reason. A
+ * position that cannot be valued is never liquidated or ordered on a guess; it waits for the next pass.
+ */
+export function selectFromPage(rows: KeeperPageRow[], tokenSymbols: [string, string]): PageSelection {
+  const selection: PageSelection = { openPositions: 0, liquidatable: [], orders: [], unvalued: [] };
+  for (const { view, orders, status } of rows) {
+    if (view.lpShares === 0n) continue;
+    selection.openPositions += 1;
+    if (!status.valued) {
+      const refusedTokens = [status.price0Refused ? tokenSymbols[0] : null, status.price1Refused ? tokenSymbols[1] : null].filter((token): token is string => token !== null);
+      selection.unvalued.push({ positionId: view.positionId, refusedTokens, reason: status.reason });
+      continue;
+    }
+    if (view.liquidatable) {
+      selection.liquidatable.push({ positionId: view.positionId, valueWad: view.valueWad, debtValueWad: view.debtValueWad, debtRatioBps: view.debtRatioBps, liquidatable: true });
+      continue; // about to be liquidated: its orders wait
+    }
+    const { deleverage, price } = orders;
+    if (BigInt(deleverage.triggerDebtRatioBps) === 0n && price.lowPriceWad === 0n && price.highPriceWad === 0n) continue;
+    selection.orders.push({ positionId: view.positionId, debtRatioBps: view.debtRatioBps, deleverage, price });
+  }
+  return selection;
+}
+
+// ---------------------------------------------------------------- the liquidation decision: gas against the bounty
+
+/** What a liquidation's simulation says the liquidator gets (ILeveragedVault.DeleverageOutcome), in token units. */
+export interface LiquidationProceeds {
+  /** Paid to the liquidator from the unwound tokens (the bounty). */
+  paid0: bigint;
+  paid1: bigint;
+  /** The reserves' incentive for clearing bad debt, in each debt token. */
+  incentive0: bigint;
+  incentive1: bigint;
+  /** By repayment: LP the liquidator took, and what it brought for it (the repayment and the owner's part). */
+  lpPaid: bigint;
+  repaid0: bigint;
+  repaid1: bigint;
+  returned0: bigint;
+  returned1: bigint;
+}
+
+export interface ProceedsPrices {
+  price0Wad: bigint;
+  price1Wad: bigint;
+  decimals0: number;
+  decimals1: number;
+  /** Fair LP price; only needed when the liquidator took LP (`lpPaid > 0`). */
+  lpPriceWad?: bigint;
+}
+
+/**
+ * The liquidator's gain from one liquidation at oracle prices, in USD WAD: the bounty paid in tokens plus the
+ * reserves' incentive, plus, when it took LP for a repayment it brought, the LP's value less what it brought.
+ * Rounded down (the keeper never counts on more than it gets); never below zero.
+ */
+export function liquidationBountyWad(proceeds: LiquidationProceeds, prices: ProceedsPrices): bigint {
+  const value0 = (amount: bigint) => tokenValueWad(amount, prices.price0Wad, prices.decimals0);
+  const value1 = (amount: bigint) => tokenValueWad(amount, prices.price1Wad, prices.decimals1);
+  let gain = value0(proceeds.paid0 + proceeds.incentive0) + value1(proceeds.paid1 + proceeds.incentive1);
+  if (proceeds.lpPaid > 0n) {
+    if (prices.lpPriceWad === undefined) throw new Error("A liquidation that pays LP needs the LP price to be weighed");
+    const brought = tokenValueWadUp(proceeds.repaid0 + proceeds.returned0, prices.price0Wad, prices.decimals0) + tokenValueWadUp(proceeds.repaid1 + proceeds.returned1, prices.price1Wad, prices.decimals1);
+    gain += lpValueWad(proceeds.lpPaid, prices.lpPriceWad) - brought;
+  }
+  return gain > 0n ? gain : 0n;
+}
+
+export interface LiquidationGasInputs {
+  bountyUsd: number;
+  gasCostUsd: number;
+  /** Liquidate only when the bounty is at least the gas times this; 0 liquidates whatever the gas. */
+  marginMultiplier: number;
+}
+
+/**
+ * Liquidate when the bounty pays the gas times the margin (at least); decline otherwise. A declined position stays
+ * open to anyone (`liquidate` is permissionless): a keeper with cheaper gas, the owner, or a later pass once gas
+ * is cheaper or the position (and its bounty) larger.
+ */
+export function shouldLiquidate(inputs: LiquidationGasInputs): { liquidate: boolean; reason: string; thresholdUsd: number } {
+  const { bountyUsd, gasCostUsd, marginMultiplier } = inputs;
+  if (!Number.isFinite(marginMultiplier) || marginMultiplier < 0) throw new Error(`The bounty-to-gas margin must be a number of at least 0, not ${marginMultiplier}`);
+  const thresholdUsd = gasCostUsd * marginMultiplier;
+  if (marginMultiplier === 0) return { liquidate: true, reason: "gas is not weighed (bounty-to-gas margin 0)", thresholdUsd };
+  if (bountyUsd >= thresholdUsd) return { liquidate: true, reason: `the bounty $${bountyUsd} pays the gas $${gasCostUsd} times the margin ${marginMultiplier}`, thresholdUsd };
+  return { liquidate: false, reason: `declined: the bounty $${bountyUsd} does not pay the gas $${gasCostUsd} times the margin ${marginMultiplier}; anyone may still liquidate it`, thresholdUsd };
 }
 
 // ---------------------------------------------------------------- retries
@@ -271,6 +396,20 @@ export function describeError(error: unknown, contract?: { interface: { parseErr
   return message.split("\n")[0];
 }
 
+/** Revert data (a custom error's bytes) in words: the error's name and arguments when `contract`'s ABI has it. */
+export function describeRevertData(data: string, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
+  if (data === "0x" || data === "") return "reverted without a reason";
+  if (contract && data.length >= 10) {
+    try {
+      const parsed = contract.interface.parseError(data);
+      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
+    } catch {
+      // Not one of the contract's errors.
+    }
+  }
+  return `reverted with data ${data.slice(0, 74)}`;
+}
+
 // ---------------------------------------------------------------- structured log
 
 export type KeeperAction =
@@ -285,6 +424,7 @@ export type KeeperAction =
   | "would-execute-order"
   | "skip-order"
   | "approve"
+  | "held"
   | "error";
 
 export interface DecisionLogEntry {
@@ -317,6 +457,9 @@ export interface KeeperOptions {
   maxHarvestIntervalSeconds: number;
   /** The harvest's own minimum: the sale's output at simulation time less this (basis points). */
   harvestToleranceBps: number;
+  /** Liquidate only when the bounty (plus any reserve incentive) is worth at least the gas times this; 0 sends
+   *  every liquidation whatever its gas (see shouldLiquidate). */
+  bountyGasMarginMultiplier: number;
   /** Positions per `positionViews` call. A view costs about 39k gas (more with debt): 300 of them, about 12M gas,
    *  stay under common nodes' eth_call gas caps and under Osaka's 16.7M per transaction (EIP-7825), should a node
    *  apply that to calls too. */
@@ -343,6 +486,7 @@ export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = {
   // a keeper that harvests at least every few hours keeps compounding current.
   maxHarvestIntervalSeconds: 6 * 3_600,
   harvestToleranceBps: 50,
+  bountyGasMarginMultiplier: 1,
   scanPageSize: 300,
   scanConcurrency: 4,
   gasLimitHeadroomPercent: GAS_LIMIT_HEADROOM_PERCENT,
@@ -362,7 +506,11 @@ export interface KeeperRunSummary {
   /** Position ids scanned (closed positions included: ids are never reused). */
   positionsScanned: number;
   liquidatable: number;
+  /** Open positions the scan could not value (the oracle refused a price of theirs): held for a later pass. */
+  unvalued: number;
   liquidated: number;
+  /** Liquidatable positions declined because the bounty does not pay the gas (see shouldLiquidate). */
+  declined: number;
   /** Of those, by the liquidator bringing the repayment (the pair was too far from the oracle to swap). */
   liquidatedByRepayment: number;
   /** Protection orders whose trigger had fired, and of those the ones executed. */
@@ -386,6 +534,8 @@ export interface VaultScan {
   /** Past the kill factor, worst first (see rankLiquidations). */
   liquidatableIds: bigint[];
   liquidatable: RankedPosition[];
+  /** Positions that could not be valued this pass, with the refused token and the reason. */
+  unvalued: UnvaluedPosition[];
   /** Protection orders whose trigger has fired. */
   triggeredOrders: TriggeredOrder[];
   rpcCalls: number;
@@ -393,7 +543,7 @@ export interface VaultScan {
 }
 
 /** What became of one liquidation or harvest. */
-export type KeeperOutcome = "sent" | "would-send" | "skipped" | "failed";
+export type KeeperOutcome = "sent" | "would-send" | "skipped" | "declined" | "failed";
 
 type SendResult =
   | { kind: "mined"; receipt: TransactionReceipt }
@@ -482,7 +632,9 @@ export class Keeper {
       scanRpcCalls: 0,
       positionsScanned: 0,
       liquidatable: 0,
+      unvalued: 0,
       liquidated: 0,
+      declined: 0,
       liquidatedByRepayment: 0,
       ordersTriggered: 0,
       ordersExecuted: 0,
@@ -505,26 +657,44 @@ export class Keeper {
       } else if (outcome === "sent") summary[sentCounter] += 1;
       else if (outcome === "would-send") summary.wouldSend += 1;
       else if (outcome === "failed") summary.failed += 1;
+      else if (outcome === "declined") summary.declined += 1;
       else summary.skipped += 1;
     };
     summary.largestPriceMoveBps = await this.readPriceMove();
+    // Isolation: one vault, position or harvest that fails (a refused price, a node error past its retries) is
+    // logged and counted as failed, and the pass goes on with everything else.
+    const isolated = async <T>(vault: string, what: string, positionId: bigint | undefined, run: () => Promise<T>): Promise<T | "failed"> => {
+      try {
+        return await run();
+      } catch (error) {
+        this.options.log({ vault, action: "error", reason: `${what} failed, the pass goes on: ${describeError(error)}`, ...(positionId === undefined ? {} : { positionId: positionId.toString() }) });
+        return "failed";
+      }
+    };
     const scans: VaultScan[] = [];
     for (const name of this.vaultNames) {
-      const scan = await this.scanVault(name);
+      const scan = await isolated(name, "scan", undefined, () => this.scanVault(name));
+      if (scan === "failed") {
+        summary.failed += 1;
+        continue;
+      }
       scans.push(scan);
       summary.scanRpcCalls += scan.rpcCalls;
       summary.positionsScanned += scan.positionsScanned;
       summary.liquidatable += scan.liquidatableIds.length;
+      summary.unvalued += scan.unvalued.length;
       summary.ordersTriggered += scan.triggeredOrders.length;
     }
     // Worst first across every vault; each is re-read just before its turn, since the ones before it moved the
     // pairs and the pools.
     const candidates = rankLiquidations(scans.flatMap((scan) => scan.liquidatable.map((view) => ({ ...view, vault: scan.vault }))));
-    for (const candidate of candidates) tally(await this.tryLiquidate(candidate.vault, candidate.positionId), "liquidated");
-    for (const scan of scans) {
-      for (const order of scan.triggeredOrders) tally(await this.tryExecuteOrder(scan.vault, order), "ordersExecuted");
+    for (const candidate of candidates) {
+      tally(await isolated(candidate.vault, "liquidation", candidate.positionId, () => this.tryLiquidate(candidate.vault, candidate.positionId)), "liquidated");
     }
-    for (const name of this.vaultNames) tally(await this.tryHarvest(name), "harvested");
+    for (const scan of scans) {
+      for (const order of scan.triggeredOrders) tally(await isolated(scan.vault, `${order.kind} order`, order.positionId, () => this.tryExecuteOrder(scan.vault, order)), "ordersExecuted");
+    }
+    for (const name of this.vaultNames) tally(await isolated(name, "harvest", undefined, () => this.tryHarvest(name)), "harvested");
     summary.rpcCalls = this.rpcCallCount - callsBefore;
     return summary;
   }
@@ -548,26 +718,24 @@ export class Keeper {
     const vault = this.vaultReader(name);
     const lastPositionId = Number(await this.rpc(() => vault.lastPositionId()));
     const pages = scanPages(lastPositionId, this.options.scanPageSize);
-    const liquidatable: RankedPosition[] = [];
-    const orders: OrdersOfPosition[] = [];
-    let openPositions = 0;
-    const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
+    const record = this.deployment.farming!.vaults[name];
+    const vaultAddress = record.vault.address;
+    const rows: KeeperPageRow[] = [];
     for (let index = 0; index < pages.length; index += this.options.scanConcurrency) {
       const batch = pages.slice(index, index + this.options.scanConcurrency);
-      const results = await Promise.all(batch.map((page) => this.rpc(() => this.lens.keeperPage(vaultAddress, page.firstId, page.count))));
-      for (const [views, pageOrders] of results) {
-        views.forEach((view, position) => {
-          if (view.lpShares === 0n) return;
-          openPositions += 1;
-          if (view.liquidatable) {
-            liquidatable.push({ positionId: view.positionId, valueWad: view.valueWad, debtValueWad: view.debtValueWad, debtRatioBps: view.debtRatioBps, liquidatable: true });
-            return; // about to be liquidated: its orders wait
-          }
-          const { deleverage, price } = pageOrders[position];
-          if (deleverage.triggerDebtRatioBps === 0n && price.lowPriceWad === 0n && price.highPriceWad === 0n) return;
-          orders.push({ positionId: view.positionId, debtRatioBps: view.debtRatioBps, deleverage, price });
-        });
-      }
+      for (const pageRows of await Promise.all(batch.map((page) => this.readKeeperPage(vaultAddress, page.firstId, page.count)))) rows.push(...pageRows);
+    }
+    const { openPositions, liquidatable, orders, unvalued } = selectFromPage(rows, [record.token0, record.token1]);
+    if (unvalued.length > 0) {
+      // Held, not dropped: liquidated (or ordered) by the first pass in which the oracle accepts their prices.
+      const refused = [...new Set(unvalued.flatMap((position) => position.refusedTokens))];
+      const reasons = [...new Set(unvalued.map((position) => position.reason))];
+      this.options.log({
+        vault: name,
+        action: "held",
+        reason: `${unvalued.length} position(s) cannot be valued now${refused.length ? `: the oracle refuses the price of ${refused.join(" and ")}` : ""} (${reasons.join("; ")}); they wait for a pass in which it accepts one`,
+        numbers: { unvalued: unvalued.length, positionIds: unvalued.map((position) => position.positionId).join(","), refusedTokens: refused.join(",") },
+      });
     }
     const ranked = rankLiquidations(liquidatable);
     const liquidatableIds = ranked.map((view) => view.positionId);
@@ -582,6 +750,7 @@ export class Keeper {
       openPositions,
       liquidatableIds,
       liquidatable: ranked,
+      unvalued,
       triggeredOrders: triggered,
       rpcCalls: this.rpcCallCount - callsBefore,
       milliseconds: Date.now() - startedAt,
@@ -594,6 +763,7 @@ export class Keeper {
         positionsScanned: scan.positionsScanned,
         openPositions,
         liquidatable: liquidatableIds.length,
+        unvalued: unvalued.length,
         worstFirst: liquidatableIds.join(","),
         ordersSet: orders.length,
         ordersTriggered: triggered.length,
@@ -603,6 +773,36 @@ export class Keeper {
       },
     });
     return scan;
+  }
+
+  /**
+   * One lens page as rows. The lens reports a refused price per position instead of reverting; should a page revert
+   * anyway (an older lens, a view that fails for another reason), it is read again in halves down to single
+   * positions, so one bad position never hides the others. A transient error (the node) is not split: it throws.
+   */
+  private async readKeeperPage(vaultAddress: string, firstId: number, count: number): Promise<KeeperPageRow[]> {
+    let page: Awaited<ReturnType<VaultLens["keeperPage"]>>;
+    try {
+      page = await this.rpc(() => this.lens.keeperPage(vaultAddress, firstId, count));
+    } catch (error) {
+      if (isTransientRpcError(error)) throw error;
+      if (count > 1) {
+        const half = Math.ceil(count / 2);
+        return [...(await this.readKeeperPage(vaultAddress, firstId, half)), ...(await this.readKeeperPage(vaultAddress, firstId + half, count - half))];
+      }
+      const unreadable = { positionId: BigInt(firstId), valueWad: 0n, debtValueWad: 0n, debtRatioBps: 0n, liquidatable: false, lpShares: 1n };
+      const orders = { deleverage: { triggerDebtRatioBps: 0n }, price: { lowPriceWad: 0n, highPriceWad: 0n, priceOfToken1: false } };
+      return [{ view: unreadable, orders, status: { valued: false, price0Refused: false, price1Refused: false, reason: `the lens cannot read it: ${describeError(error, this.oracle)}` } }];
+    }
+    const [views, orders, statuses] = page;
+    return views.map((view, index) => {
+      const status = statuses[index];
+      return {
+        view: { positionId: view.positionId, valueWad: view.valueWad, debtValueWad: view.debtValueWad, debtRatioBps: view.debtRatioBps, liquidatable: view.liquidatable, lpShares: view.lpShares },
+        orders: { deleverage: orders[index].deleverage, price: orders[index].price },
+        status: { valued: status.valued, price0Refused: status.price0Refused, price1Refused: status.price1Refused, reason: status.valued ? "" : describeRevertData(status.reason, this.oracle) },
+      };
+    });
   }
 
   /**
@@ -638,7 +838,13 @@ export class Keeper {
         byRepayment = true;
       }
       if (!simulation.ok) return "skipped"; // narrowed above; keeps the compiler sure
-      const numbers = { ...numbersOf(simulation.gas), path: byRepayment ? "liquidateWithRepayment" : "liquidate" };
+      const numbers: Record<string, number | string> = { ...numbersOf(simulation.gas), path: byRepayment ? "liquidateWithRepayment" : "liquidate" };
+      const weighed = await this.weighLiquidation(name, simulation.result, simulation.gas);
+      Object.assign(numbers, weighed.numbers);
+      if (!weighed.liquidate) {
+        log("skip-liquidation", weighed.reason, { numbers });
+        return "declined";
+      }
       if (this.options.dryRun) {
         log("would-liquidate", `dry run: ${numbers.path} simulates cleanly`, { numbers });
         return "would-send";
@@ -653,6 +859,36 @@ export class Keeper {
       }
       const outcome = this.logSendResult(sent, log, "liquidate", byRepayment ? "past the kill factor; the pair is too far off to swap, so the keeper repaid" : "position past the kill factor", numbers);
       return outcome === "sent" && byRepayment ? "sent-by-repayment" : outcome;
+    }
+  }
+
+  /**
+   * The bounty of a simulated liquidation against its gas, both in USD (gas at the node's gas price, priced by the
+   * gas token's feed). When the gas cannot be priced the liquidation goes ahead: a position past the kill factor
+   * left open is worse than a keeper paying for gas it could not weigh.
+   */
+  private async weighLiquidation(
+    name: string,
+    outcome: LiquidationProceeds,
+    gas: bigint,
+  ): Promise<{ liquidate: boolean; reason: string; numbers: Record<string, number | string> }> {
+    const margin = this.options.bountyGasMarginMultiplier;
+    if (margin === 0) return { liquidate: true, reason: "gas is not weighed (bounty-to-gas margin 0)", numbers: { bountyGasMargin: 0 } };
+    try {
+      const record = this.deployment.farming!.vaults[name];
+      const [[price0Wad, price1Wad], pricing] = await Promise.all([this.vaultPrices(name), this.gasPricing()]);
+      if (price0Wad === null || price1Wad === null) throw new Error("the oracle refuses a price of the vault's tokens");
+      const lpPriceWad = outcome.lpPaid > 0n ? (await this.rpc(() => this.lens.vaultState(record.vault.address))).lpPriceWad : undefined;
+      const tokens = this.deployment.tokens;
+      const bountyWad = liquidationBountyWad(outcome, { price0Wad, price1Wad, decimals0: tokens[record.token0].decimals, decimals1: tokens[record.token1].decimals, lpPriceWad });
+      const gasUsd = gasCostUsd(gas, pricing.gasPriceWei, pricing.gasTokenPriceWad);
+      const decision = shouldLiquidate({ bountyUsd: round(Number(bountyWad) / 1e18), gasCostUsd: round(gasUsd), marginMultiplier: margin });
+      return {
+        ...decision,
+        numbers: { bountyUsd: round(Number(bountyWad) / 1e18), gasCostUsd: round(gasUsd), gasPriceGwei: round(Number(pricing.gasPriceWei) / 1e9), bountyGasMargin: margin, thresholdUsd: round(decision.thresholdUsd) },
+      };
+    } catch (error) {
+      return { liquidate: true, reason: `liquidating without weighing the gas: ${describeError(error, this.oracle)}`, numbers: { bountyGasMargin: margin, gasUnweighed: describeError(error, this.oracle) } };
     }
   }
 
@@ -688,7 +924,15 @@ export class Keeper {
     const log = (action: KeeperAction, reason: string, extra: Partial<DecisionLogEntry> = {}) =>
       this.options.log({ vault: name, action, reason, ...extra });
     for (let attempt = 1; ; attempt++) {
-      const plan = await this.rpc(() => vault.previewHarvest());
+      let plan: Awaited<ReturnType<LeveragedVault["previewHarvest"]>>;
+      try {
+        plan = await this.rpc(() => vault.previewHarvest());
+      } catch (error) {
+        if (isTransientRpcError(error)) throw error;
+        // A refused price (a stale feed) stops this vault's harvest only; the pass goes on.
+        log("skip-harvest", `cannot preview the harvest: ${describeError(error, this.oracle)}`);
+        return "skipped";
+      }
       const rewardAmount = plan.rewardToSell;
       if (plan.rewardAvailable === 0n) {
         log("skip-harvest", "nothing pending", { numbers: { rewardAmount: "0" } });

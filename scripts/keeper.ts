@@ -4,6 +4,13 @@
  *
  *   npm run keeper -- [--once] [--dry-run] [--every-block] [--rpc URL] [--key HEX] [--deployment PATH]
  *                     [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]
+ *                     [--bounty-gas-margin N]
+ *
+ * Liquidations: each is simulated, and sent only when its bounty (plus any reserve incentive), at oracle prices, is
+ * worth at least its gas (estimate x gas price, priced by the gas token's feed) times --bounty-gas-margin (default 1;
+ * 0 sends every liquidation whatever its gas). A declined one is logged with both numbers and stays open to anyone.
+ * A position whose token the oracle refuses to price is held (logged with the token and the error) and liquidated by
+ * the first pass in which the price is accepted; every other position is liquidated as usual.
  *
  * Cadence: by default a pass every --interval seconds, tightened to a quarter of it after a 2% oracle move since
  * the previous pass and to a twelfth after 5% (a crash is when liquidations cannot wait); --every-block runs a
@@ -41,7 +48,8 @@ const MAX_FAILURE_BACKOFF_MS = 5 * 60_000;
 const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
 const USAGE = `usage: npm run keeper -- [--once] [--dry-run] [--every-block] [--rpc URL] [--key HEX] [--deployment PATH]
-                         [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]`;
+                         [--interval SECONDS] [--harvest-margin N] [--max-harvest-interval SECONDS] [--page-size N]
+                         [--bounty-gas-margin N]`;
 
 interface KeeperArguments {
   once: boolean;
@@ -54,12 +62,13 @@ interface KeeperArguments {
   harvestMarginMultiplier: number;
   maxHarvestIntervalSeconds: number;
   scanPageSize: number;
+  bountyGasMarginMultiplier: number;
 }
 
 export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): KeeperArguments {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  const valued = ["--rpc", "--key", "--deployment", "--interval", "--harvest-margin", "--max-harvest-interval", "--page-size"];
+  const valued = ["--rpc", "--key", "--deployment", "--interval", "--harvest-margin", "--max-harvest-interval", "--page-size", "--bounty-gas-margin"];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === "--once" || argument === "--dry-run" || argument === "--every-block" || argument === "--help") flags.add(argument);
@@ -82,6 +91,10 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
     }
     return value;
   };
+  const bountyGasMargin = values.get("--bounty-gas-margin");
+  if (bountyGasMargin !== undefined && !(Number.isFinite(Number(bountyGasMargin)) && Number(bountyGasMargin) >= 0)) {
+    throw new Error(`--bounty-gas-margin must be a number of at least 0 (0: liquidate whatever the gas), not "${bountyGasMargin}"`);
+  }
   return {
     once: flags.has("--once"),
     dryRun: flags.has("--dry-run"),
@@ -93,6 +106,7 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
     harvestMarginMultiplier: positiveNumber("--harvest-margin", DEFAULT_KEEPER_OPTIONS.harvestMarginMultiplier),
     maxHarvestIntervalSeconds: positiveNumber("--max-harvest-interval", DEFAULT_KEEPER_OPTIONS.maxHarvestIntervalSeconds),
     scanPageSize: positiveNumber("--page-size", DEFAULT_KEEPER_OPTIONS.scanPageSize, true),
+    bountyGasMarginMultiplier: bountyGasMargin === undefined ? DEFAULT_KEEPER_OPTIONS.bountyGasMarginMultiplier : Number(bountyGasMargin),
   };
 }
 
@@ -198,6 +212,7 @@ async function main() {
     harvestMarginMultiplier: args.harvestMarginMultiplier,
     maxHarvestIntervalSeconds: args.maxHarvestIntervalSeconds,
     scanPageSize: args.scanPageSize,
+    bountyGasMarginMultiplier: args.bountyGasMarginMultiplier,
     log,
   });
   log({
@@ -214,6 +229,7 @@ async function main() {
       harvestMarginMultiplier: args.harvestMarginMultiplier,
       maxHarvestIntervalSeconds: args.maxHarvestIntervalSeconds,
       scanPageSize: args.scanPageSize,
+      bountyGasMargin: args.bountyGasMarginMultiplier,
     },
   });
 

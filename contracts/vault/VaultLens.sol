@@ -92,6 +92,21 @@ contract VaultLens {
         uint256 claimableReward;
     }
 
+    /// @notice Why a position in a keeper page comes without the vault's valuation. All false and empty when the
+    ///         view is the vault's own. A refused price stops only the positions that hold that token: the keeper
+    ///         reports them with this reason and liquidates them once the oracle accepts a price again.
+    struct ViewStatus {
+        /// The view is the vault's `positionView`; when false only `positionId`, `owner` and `lpShares`
+        /// of the view are set (from the position's record) and `liquidatable` is false.
+        bool valued;
+        /// The oracle refused token 0's price (stale or invalid feed, sequencer down)...
+        bool price0Refused;
+        /// ...or token 1's.
+        bool price1Refused;
+        /// The refusal's revert data (the oracle's custom error with its numbers), or positionView's own.
+        bytes reason;
+    }
+
     /// @notice Everything the app reads about `vault` each block.
     /// @param vault The vault.
     /// @return state The vault, its pair, prices, pools, farm and pending harvest.
@@ -161,26 +176,51 @@ contract VaultLens {
         }
     }
 
-    /// @notice `positionViews` with each position's protection orders: a keeper's scan, one call per page.
+    /// @notice `positionViews` with each position's protection orders: a keeper's scan, one call per page. Never
+    ///         reverts for a price the oracle refuses: such positions come back unvalued with the reason, so one bad
+    ///         feed stops only what depends on it.
     /// @param vault The vault.
     /// @param firstId The first id to read (0 reads from 1).
     /// @param count How many ids to read at most.
-    /// @return views The positions' views, in id order.
+    /// @return views The positions' views, in id order (only the record's fields where `statuses[i].valued` is false).
     /// @return orders The positions' orders, in the same order.
+    /// @return statuses Per position, whether it was valued and, if not, which price was refused and why.
     function keeperPage(ILeveragedVault vault, uint256 firstId, uint256 count)
         external
         view
-        returns (ILeveragedVaultTypes.PositionView[] memory views, ILeveragedVaultTypes.ProtectionOrders[] memory orders)
+        returns (
+            ILeveragedVaultTypes.PositionView[] memory views,
+            ILeveragedVaultTypes.ProtectionOrders[] memory orders,
+            ViewStatus[] memory statuses
+        )
     {
         uint256 lastId = vault.lastPositionId();
         if (firstId == 0) firstId = 1;
-        if (firstId > lastId || count == 0) return (views, orders);
+        if (firstId > lastId || count == 0) return (views, orders, statuses);
         uint256 end = firstId + count - 1 > lastId ? lastId : firstId + count - 1;
         views = new ILeveragedVaultTypes.PositionView[](end - firstId + 1);
         orders = new ILeveragedVaultTypes.ProtectionOrders[](end - firstId + 1);
+        statuses = new ViewStatus[](end - firstId + 1);
+        // Both prices once per page: when one is refused no position of this vault can be valued.
+        ViewStatus memory priced = _priceStatus(vault);
         for (uint256 id = firstId; id <= end; ++id) {
-            views[id - firstId] = vault.positionView(id);
-            orders[id - firstId] = vault.protectionOrders(id);
+            uint256 index = id - firstId;
+            orders[index] = vault.protectionOrders(id);
+            if (priced.valued) {
+                try vault.positionView(id) returns (ILeveragedVaultTypes.PositionView memory view_) {
+                    views[index] = view_;
+                    statuses[index].valued = true;
+                    continue;
+                } catch (bytes memory reason) {
+                    statuses[index].reason = reason;
+                }
+            } else {
+                statuses[index] = priced;
+            }
+            ILeveragedVaultTypes.Position memory record = vault.positions(id);
+            views[index].positionId = id;
+            views[index].owner = record.owner;
+            views[index].lpShares = record.lpShares;
         }
     }
 
@@ -248,6 +288,19 @@ contract VaultLens {
             state.rewardRatePerSecond = farm.rewardRate();
             state.periodFinish = farm.periodFinish();
         } catch {}
+    }
+
+    /// @dev `valued` true when the oracle prices both of the vault's tokens; else which one it refused and why.
+    function _priceStatus(ILeveragedVault vault) private view returns (ViewStatus memory status) {
+        IPriceOracle oracle = vault.oracle();
+        try oracle.priceOf(address(vault.token0())) {} catch (bytes memory reason) {
+            (status.price0Refused, status.reason) = (true, reason);
+        }
+        try oracle.priceOf(address(vault.token1())) {} catch (bytes memory reason) {
+            status.price1Refused = true;
+            if (!status.price0Refused) status.reason = reason;
+        }
+        status.valued = !status.price0Refused && !status.price1Refused;
     }
 
     function _decimals(address token) private view returns (uint8) {

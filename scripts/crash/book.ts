@@ -234,7 +234,7 @@ export async function fundKeeper(deployment: Deployment, keeper: Signer, capital
   }
 }
 
-function openParams(deployed: DeployedVault, spec: PositionSpec, prices: Prices) {
+export function openParams(deployed: DeployedVault, spec: PositionSpec, prices: Prices) {
   const s0 = deployed.token0Symbol as Symbol;
   const s1 = deployed.token1Symbol as Symbol;
   const amount = (symbol: Symbol, usd: number) => toUnits(usd / prices[symbol], DECIMALS[symbol]);

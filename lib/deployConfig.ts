@@ -438,7 +438,7 @@ export function parseDeployConfig(raw: unknown, source = "the deployment config"
           maxLeverageWad,
           harvestSlippageBps: integer(rawRisk.harvestSlippageBps, `${riskField}.harvestSlippageBps`, 1, 1_000),
           harvestMaxSaleBps: integer(rawRisk.harvestMaxSaleBps, `${riskField}.harvestMaxSaleBps`, 1, 25, STABLE_VAULT_RISK.harvestMaxSaleBps),
-          swapSlippageBps: integer(rawRisk.swapSlippageBps, `${riskField}.swapSlippageBps`, 50, 1_000, STABLE_VAULT_RISK.swapSlippageBps),
+          swapSlippageBps: integer(rawRisk.swapSlippageBps, `${riskField}.swapSlippageBps`, 50, 1_000, VOLATILE_VAULT_RISK.swapSlippageBps),
           liquidationTargetBps: integer(rawRisk.liquidationTargetBps, `${riskField}.liquidationTargetBps`, 1, workFactorBps, workFactorBps),
           fullLiquidationBelowUsd: integer(
             rawRisk.fullLiquidationBelowUsd,

@@ -19,9 +19,11 @@ import { readFeed } from "./priceFeeds";
 import { lpValueWad, tokenValueWad, tokenValueWadUp } from "./vaultMath";
 import { GAS_LIMIT_HEADROOM_PERCENT, withGasHeadroom } from "./transactionPolicy";
 import {
+  FlashLiquidator__factory,
   LeveragedVault__factory,
   PriceOracle__factory,
   VaultLens__factory,
+  type FlashLiquidator,
   type LeveragedVault,
   type PriceOracle,
   type VaultLens,
@@ -476,6 +478,9 @@ export interface KeeperOptions {
   sendAttempts: number;
   /** How long to wait for a sent transaction's receipt before leaving it to the next pass. */
   receiptTimeoutMs: number;
+  /** The FlashLiquidator (contracts/periphery) the keeper liquidates through with no capital of its own. Unset, the
+   *  keeper deploys one the first time a position needs it (one transaction, logged), and a dry run skips that path. */
+  flashLiquidator?: string;
   log: DecisionLogger;
 }
 
@@ -542,6 +547,9 @@ export interface VaultScan {
   milliseconds: number;
 }
 
+/** The vault entry point a liquidation went through (the FlashLiquidator calls `liquidateWithCallback`). */
+export type LiquidationPathName = "liquidate" | "liquidateWithCallback" | "liquidateWithRepayment";
+
 /** What became of one liquidation or harvest. */
 export type KeeperOutcome = "sent" | "would-send" | "skipped" | "declined" | "failed";
 
@@ -589,6 +597,8 @@ export class Keeper {
   private lastPrices = new Map<string, bigint>();
   /** Tokens whose allowance to a vault this keeper has already set for liquidations by repayment. */
   private readonly approved = new Set<string>();
+  /** The FlashLiquidator in use (from the options, or deployed by this keeper on first need). */
+  private flash?: Promise<FlashLiquidator | null>;
   private rpcCallCount = 0;
   private address?: string;
   /** Per pass: the latest block, gas pricing and oracle prices, read once and shared by every decision of the pass. */
@@ -807,9 +817,11 @@ export class Keeper {
 
   /**
    * Liquidates one position if, and only if, a transaction simulates cleanly; logs the decision. The position is
-   * re-read first (earlier sends of the pass moved the market). The first path is `liquidate` (the vault swaps,
-   * bounded by the oracle); when the pair is too far off for that, `liquidateWithRepayment` (the keeper brings the
-   * debt tokens and takes the LP), if the keeper holds the tokens.
+   * re-read first (earlier sends of the pass moved the market). The keeper needs no working capital: the first path
+   * is `liquidate` (the vault swaps, bounded by the oracle); when that refuses (the pair too far off, or the position
+   * underwater), the FlashLiquidator (`liquidateWithCallback`: the keeper is sent the LP, burns it and swaps in the
+   * pair to pay, all in one transaction); only when both refuse, `liquidateWithRepayment` with whatever of the
+   * pair's tokens the keeper happens to hold (none by default).
    */
   async tryLiquidate(name: string, positionId: bigint): Promise<KeeperOutcome | "sent-by-repayment"> {
     const vault = this.vaultWriter(name);
@@ -823,22 +835,34 @@ export class Keeper {
       return "skipped";
     }
     const numbersOf = (gas: bigint) => ({ gasEstimate: Number(gas), debtRatioBps: Number(now.debtRatioBps), shortfallUsd: round(Math.max(0, Number(now.debtValueWad - now.valueWad) / 1e18)) });
+    const vaultAddress = this.deployment.farming!.vaults[name].vault.address;
     for (let attempt = 1; ; attempt++) {
       // Simulated afresh on every attempt: if an earlier send did land, the position is no longer liquidatable.
       const bySwap = await this.simulate(vault, () => vault.liquidate.staticCall(positionId), () => vault.liquidate.estimateGas(positionId));
-      let byRepayment = false;
-      let simulation = bySwap;
+      let path: LiquidationPathName = "liquidate";
+      let simulation: { ok: true; gas: bigint; result: LiquidationProceeds } | { ok: false; reason: string } = bySwap;
+      let flash: FlashLiquidator | null = null;
       if (!bySwap.ok) {
-        const repayment = await this.simulateLiquidationByRepayment(name, vault, positionId);
-        if (!repayment.ok) {
-          log("skip-liquidation", `liquidate: ${bySwap.reason}; liquidateWithRepayment: ${repayment.reason}`);
-          return "skipped";
+        const byCallback = await this.simulateLiquidationByCallback(name, vault, vaultAddress, positionId);
+        flash = byCallback.flash;
+        if (byCallback.ok) {
+          // What the FlashLiquidator hands the keeper is its whole gain: the bounty net of the swap that repaid.
+          const [paid0, paid1] = byCallback.result;
+          const none = { incentive0: 0n, incentive1: 0n, lpPaid: 0n, repaid0: 0n, repaid1: 0n, returned0: 0n, returned1: 0n };
+          simulation = { ok: true, gas: byCallback.gas, result: { paid0, paid1, ...none } };
+          path = "liquidateWithCallback";
+        } else {
+          const repayment = await this.simulateLiquidationByRepayment(name, vault, positionId);
+          if (!repayment.ok) {
+            log("skip-liquidation", `liquidate: ${bySwap.reason}; liquidateWithCallback: ${byCallback.reason}; liquidateWithRepayment: ${repayment.reason}`);
+            return "skipped";
+          }
+          simulation = repayment;
+          path = "liquidateWithRepayment";
         }
-        simulation = repayment;
-        byRepayment = true;
       }
       if (!simulation.ok) return "skipped"; // narrowed above; keeps the compiler sure
-      const numbers: Record<string, number | string> = { ...numbersOf(simulation.gas), path: byRepayment ? "liquidateWithRepayment" : "liquidate" };
+      const numbers: Record<string, number | string> = { ...numbersOf(simulation.gas), path };
       const weighed = await this.weighLiquidation(name, simulation.result, simulation.gas);
       Object.assign(numbers, weighed.numbers);
       if (!weighed.liquidate) {
@@ -849,16 +873,22 @@ export class Keeper {
         log("would-liquidate", `dry run: ${numbers.path} simulates cleanly`, { numbers });
         return "would-send";
       }
-      const sent = await this.sendAndConfirm(
-        (gasLimit) => (byRepayment ? vault.liquidateWithRepayment(positionId, { gasLimit }) : vault.liquidate(positionId, { gasLimit })),
-        simulation.gas,
-      );
+      const keeper = await this.keeperAddress();
+      const sent = await this.sendAndConfirm((gasLimit) => {
+        if (path === "liquidateWithCallback") return flash!.liquidate(vaultAddress, positionId, keeper, 0n, 0n, { gasLimit });
+        return path === "liquidateWithRepayment" ? vault.liquidateWithRepayment(positionId, { gasLimit }) : vault.liquidate(positionId, { gasLimit });
+      }, simulation.gas);
       if (sent.kind === "not-sent" && sent.retryable && attempt < this.options.sendAttempts) {
         await (this.options.retry.sleep ?? sleep)(backoffDelayMs(attempt, this.options.retry.baseDelayMs, this.options.retry.maxDelayMs));
         continue;
       }
-      const outcome = this.logSendResult(sent, log, "liquidate", byRepayment ? "past the kill factor; the pair is too far off to swap, so the keeper repaid" : "position past the kill factor", numbers);
-      return outcome === "sent" && byRepayment ? "sent-by-repayment" : outcome;
+      const reasons: Record<LiquidationPathName, string> = {
+        liquidate: "position past the kill factor",
+        liquidateWithCallback: "past the kill factor; the vault's own swap refused, so the keeper liquidated with no capital through the FlashLiquidator",
+        liquidateWithRepayment: "past the kill factor; the pair is too far off to swap, so the keeper repaid",
+      };
+      const outcome = this.logSendResult(sent, log, "liquidate", reasons[path], numbers);
+      return outcome === "sent" && path === "liquidateWithRepayment" ? "sent-by-repayment" : outcome;
     }
   }
 
@@ -1023,7 +1053,7 @@ export class Keeper {
 
   /** eth_call, then eth_estimateGas, from the keeper's account; the first revert stops it, with its reason. */
   private async simulate<T>(
-    vault: LeveragedVault,
+    vault: { interface: { parseError(data: string): { name: string; args: unknown } | null } },
     staticCall: () => Promise<T>,
     estimateGas: () => Promise<bigint>,
   ): Promise<{ ok: true; result: T; gas: bigint } | { ok: false; reason: string }> {
@@ -1138,6 +1168,45 @@ export class Keeper {
         log("error", `${action} ${sent.reason}`, { numbers, txHash: sent.txHash });
         return "failed";
     }
+  }
+
+  /**
+   * Simulates a capital-free liquidation through the FlashLiquidator from the keeper's account (proceeds to the
+   * keeper). Errors are named from the helper's ABI or, when the vault refused, from the vault's.
+   */
+  private async simulateLiquidationByCallback(name: string, vault: LeveragedVault, vaultAddress: string, positionId: bigint) {
+    const flash = await this.flashLiquidator(name);
+    if (!flash) return { ok: false as const, reason: "no FlashLiquidator yet (a dry run deploys none)", flash };
+    const keeper = await this.keeperAddress();
+    const errors = {
+      interface: { parseError: (data: string) => flash.interface.parseError(data) ?? vault.interface.parseError(data) },
+    };
+    const simulation = await this.simulate(
+      errors,
+      () => flash.liquidate.staticCall(vaultAddress, positionId, keeper, 0n, 0n),
+      () => flash.liquidate.estimateGas(vaultAddress, positionId, keeper, 0n, 0n),
+    );
+    return { ...simulation, flash };
+  }
+
+  /** The FlashLiquidator: the configured one, or one this keeper deploys the first time it needs it. */
+  private flashLiquidator(name: string): Promise<FlashLiquidator | null> {
+    this.flash ??= (async () => {
+      if (this.options.flashLiquidator) return FlashLiquidator__factory.connect(this.options.flashLiquidator, this.nonceManager);
+      if (this.options.dryRun) return null;
+      const factory = new FlashLiquidator__factory(this.nonceManager);
+      const request = await factory.getDeployTransaction();
+      const gas = await this.rpc(() => this.nonceManager.estimateGas(request));
+      const sent = await this.sendAndConfirm((gasLimit) => this.nonceManager.sendTransaction({ ...request, gasLimit }) as Promise<ContractTransactionResponse>, gas);
+      const address = sent.kind === "mined" ? sent.receipt.contractAddress : null;
+      this.options.log({ vault: name, action: "deploy", reason: `deploy a FlashLiquidator for liquidations with no capital (${sent.kind})`, numbers: { address: address ?? "", gas: Number(gas) } });
+      return address ? FlashLiquidator__factory.connect(address, this.nonceManager) : null;
+    })();
+    // A failed deployment is not kept: the next need tries again.
+    void this.flash.then((flash) => {
+      if (!flash) this.flash = undefined;
+    }, () => (this.flash = undefined));
+    return this.flash;
   }
 
   /**

@@ -14,7 +14,7 @@ import { execSync } from "node:child_process";
 import hre from "hardhat";
 import { WAD } from "../lib/math";
 import { STABLE_VAULT_RISK, VOLATILE_VAULT_RISK, type RiskParameters } from "../lib/vaults";
-import { DEFAULT_KEEPER_CAPITAL, fullBook, setupCrashState, type CrashContext } from "./crash/book";
+import { DEFAULT_KEEPER_CAPITAL, FUNDED_KEEPER_CAPITAL, fullBook, fundKeeper, setupCrashState, type CrashContext } from "./crash/book";
 import { LAG_MODES, type LagMode } from "./crash/market";
 import { SUMMARY_HEADER, summaryRows, textTable, writeReport } from "./crash/report";
 import { runScenario, timing, type RiskExperiment, type RunResult } from "./crash/run";
@@ -73,16 +73,9 @@ export const EXPERIMENTS: Array<{ experiment: RiskExperiment; scenarios: (scenar
   },
   {
     experiment: {
-      name: "keeper without working capital",
-      description: "the keeper holds no USDC/USDT/WETH (only ETH for gas): liquidateWithRepayment is not available to it",
-      apply: async (ctx) => {
-        const address = await ctx.keeper.getAddress();
-        for (const symbol of ["USDC", "USDT", "WETH"]) {
-          const token = await hre.ethers.getContractAt("IERC20", ctx.stack.deployment.tokens[symbol].address, ctx.keeper);
-          const balance = await token.balanceOf(address);
-          if (balance > 0n) await (await token.transfer(await ctx.deployer.getAddress(), balance)).wait();
-        }
-      },
+      name: "keeper with working capital",
+      description: "the keeper is given 300,000 USDC, 300,000 USDT and 100 WETH (the replay's capital before capital-free liquidation), so liquidateWithRepayment is open to it too",
+      apply: (ctx) => fundKeeper(ctx.stack.deployment, ctx.keeper, FUNDED_KEEPER_CAPITAL),
     },
     scenarios: (s) => s.kind === "history" || (s.kind === "weth-drop" && s.shock!.drop >= 0.3) || s.kind === "depeg-step",
     modes: ["arb-full", "feed-lag"],

@@ -132,7 +132,8 @@ interface ILeveragedVaultTypes {
         /// Paid to the liquidator (the bounty) or the order's executor (its fee), from what was left after the debt.
         uint256 paid0;
         uint256 paid1;
-        /// LP tokens the caller took, in `liquidateWithRepayment` (worth its repayment plus the bounty).
+        /// LP tokens the caller took, in `liquidateWithRepayment` or `liquidateWithCallback` (worth its repayment plus
+        /// the bounty).
         uint256 lpPaid;
         /// Kept for the owner to claim: value left above the bounty or fee.
         uint256 returned0;
@@ -294,7 +295,7 @@ interface ILeveragedVaultTypes {
     /// @notice Token A's oracle price `priceWad` is inside the order's range.
     error PriceNotTriggered(uint256 positionId, uint256 priceWad, uint256 lowPriceWad, uint256 highPriceWad);
     /// @notice Position `positionId` is underwater (its value less the bounty does not cover its debt): liquidate it
-    ///         with `liquidateWithRepayment`, so no swap's loss falls on the pools.
+    ///         with `liquidateWithRepayment` or `liquidateWithCallback`, so no swap's loss falls on the pools.
     error UnderwaterNeedsRepayment(uint256 positionId, uint256 debtValueWad, uint256 valueWad);
     /// @notice No partial unwind can bring the position to the order's target (it would need the whole position).
     error TargetUnreachable(uint256 positionId, uint256 debtRatioBps, uint256 targetDebtRatioBps);
@@ -354,6 +355,13 @@ interface ILeveragedVault is ILeveragedVaultTypes, ILeveragedVaultWiring {
     /// @notice Liquidates a position past the kill factor with the caller as the swap's counterparty at the oracle
     ///         price: it pays what the proceeds lack in one token and takes the other's surplus, then the bounty.
     function liquidateWithRepayment(uint256 positionId) external returns (DeleverageOutcome memory outcome);
+
+    /// @notice Liquidates a position past the kill factor with no capital: the same plan as `liquidateWithRepayment`,
+    ///         but the vault first sends the caller the freed LP, then calls the caller's
+    ///         `IFluxLiquidationCallee.onFluxLiquidation` with `data`, then takes the repayment; all in one transaction.
+    ///         An underwater position's LP costs its value less the vault's swap allowance, so that burning it and
+    ///         swapping in the pair can pay; the rest of its debt is written off.
+    function liquidateWithCallback(uint256 positionId, bytes calldata data) external returns (DeleverageOutcome memory outcome);
 
     function executeDeleverageOrder(uint256 positionId) external returns (DeleverageOutcome memory outcome);
     function executePriceOrder(uint256 positionId) external returns (CloseOutcome memory outcome);

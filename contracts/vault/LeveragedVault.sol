@@ -153,6 +153,11 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
     }
 
     /// @inheritdoc ILeveragedVault
+    function liquidateWithCallback(uint256, bytes calldata) external returns (DeleverageOutcome memory) {
+        _delegate(exits);
+    }
+
+    /// @inheritdoc ILeveragedVault
     function executeDeleverageOrder(uint256) external returns (DeleverageOutcome memory) {
         _delegate(exits);
     }

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {IFluxLiquidationCallee} from "../interfaces/IFluxLiquidationCallee.sol";
 import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {LiquidityMath} from "../libraries/LiquidityMath.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
@@ -40,6 +41,19 @@ abstract contract VaultExits is VaultState {
         uint256 swapAllowanceBps;
         /// Liquidations may unwind everything; an order must stop short of it.
         bool wholeAllowed;
+        /// By callback: an underwater position's LP is sold for its value less this (the swap allowance), so that a
+        /// liquidator with no capital can burn it and swap in the pair to pay; zero when the caller brings capital.
+        uint256 underwaterDiscountBps;
+    }
+
+    /// @dev How a liquidation is settled.
+    enum LiquidationPath {
+        /// The vault swaps in the pair within the oracle bound (`liquidate`).
+        Swap,
+        /// The caller pays the repayment and takes the LP (`liquidateWithRepayment`).
+        Repayment,
+        /// As Repayment, but the LP is sent first and the caller called back before it pays (`liquidateWithCallback`).
+        Callback
     }
 
     /// @dev What a deleverage unwinds and repays.
@@ -144,7 +158,7 @@ abstract contract VaultExits is VaultState {
     ///      written off by the pools (insurance reserve first), which pay the liquidator a capped incentive from what
     ///      the reserve has left. Nothing is ever sent to the owner, so no owner can block its own liquidation.
     function liquidate(uint256 positionId) external nonReentrant returns (DeleverageOutcome memory outcome) {
-        return _liquidate(positionId, false);
+        return _liquidate(positionId, LiquidationPath.Swap, msg.data[0:0]);
     }
 
     /// @notice See ILeveragedVault.
@@ -153,7 +167,22 @@ abstract contract VaultExits is VaultState {
     ///      bounty. For an underwater position the caller pays the LP's whole value and the pools' reserves pay the
     ///      incentive.
     function liquidateWithRepayment(uint256 positionId) external nonReentrant returns (DeleverageOutcome memory outcome) {
-        return _liquidate(positionId, true);
+        return _liquidate(positionId, LiquidationPath.Repayment, msg.data[0:0]);
+    }
+
+    /// @notice See ILeveragedVault.
+    /// @dev The plan of `liquidateWithRepayment`, settled in the order of a flash swap: the position's LP shares and
+    ///      the owner's credit are taken and the LP is sent to the caller, then the caller (`msg.sender`, never
+    ///      another address) is called back, then the vault takes the repayment with `transferFrom` and repays the
+    ///      pools and writes off. Every amount is fixed before the call back and nothing after it reads a price or a
+    ///      balance, so a callee that re-enters (refused by the lock), moves the pair or pays less cannot change what
+    ///      the pools and the owner get: paying less reverts the whole liquidation.
+    function liquidateWithCallback(uint256 positionId, bytes calldata data)
+        external
+        nonReentrant
+        returns (DeleverageOutcome memory outcome)
+    {
+        return _liquidate(positionId, LiquidationPath.Callback, data);
     }
 
     /// @notice See ILeveragedVault.
@@ -180,7 +209,8 @@ abstract contract VaultExits is VaultState {
                 rewardBps: order.executorFeeBps,
                 slippageBps: order.maxSlippageBps,
                 swapAllowanceBps: (uint256(order.maxSlippageBps) + 1) / 2, // rounded up
-                wholeAllowed: false
+                wholeAllowed: false,
+                underwaterDiscountBps: 0
             })
         );
         emit DeleverageOrderExecuted(positionId, msg.sender, health.debtRatioBps, outcome);
@@ -287,7 +317,7 @@ abstract contract VaultExits is VaultState {
         if (position.lpShares == 0) delete _storage().orders[positionId];
     }
 
-    function _liquidate(uint256 positionId, bool callerRepays) private returns (DeleverageOutcome memory outcome) {
+    function _liquidate(uint256 positionId, LiquidationPath path, bytes calldata data) private returns (DeleverageOutcome memory outcome) {
         VaultStorage storage $ = _storage();
         Position storage position = $.positions[positionId];
         if (position.owner == address(0)) revert UnknownPosition(positionId);
@@ -300,10 +330,13 @@ abstract contract VaultExits is VaultState {
             targetBps: health.valueWad < uint256(risk.fullLiquidationBelowUsd) * WAD ? 0 : risk.liquidationTargetBps,
             rewardBps: risk.liquidationBountyBps,
             slippageBps: risk.swapSlippageBps,
-            swapAllowanceBps: callerRepays ? 0 : (uint256(risk.swapSlippageBps) + 1) / 2, // rounded up
-            wholeAllowed: true
+            swapAllowanceBps: path == LiquidationPath.Swap ? (uint256(risk.swapSlippageBps) + 1) / 2 : 0, // rounded up
+            wholeAllowed: true,
+            underwaterDiscountBps: path == LiquidationPath.Callback ? (uint256(risk.swapSlippageBps) + 1) / 2 : 0
         });
-        outcome = callerRepays ? _deleverageByRepayment(positionId, position, health, s, plan) : _deleverage(positionId, position, health, s, plan);
+        outcome = path == LiquidationPath.Swap
+            ? _deleverage(positionId, position, health, s, plan)
+            : _deleverageByRepayment(positionId, position, health, s, plan, path == LiquidationPath.Callback, data);
         emit PositionLiquidated(positionId, msg.sender, outcome);
     }
 
@@ -398,22 +431,27 @@ abstract contract VaultExits is VaultState {
 
     /// @dev Liquidation with the caller as the counterparty: it pays the planned repayment and takes the freed LP,
     ///      unstaked, worth the repayment plus the bounty at the fair LP price. An underwater position's LP costs its
-    ///      whole value, in proportion to the debts, and the rest of the debt is written off; a position unwound
-    ///      whole above water costs its debt plus the owner's equity above the bounty.
+    ///      whole value (less the plan's underwater discount, by callback), in proportion to the debts, and the rest
+    ///      of the debt is written off; a position unwound whole above water costs its debt plus the owner's equity
+    ///      above the bounty. By callback, the LP goes out and the caller is called back before it pays.
     function _deleverageByRepayment(
         uint256 positionId,
         Position storage position,
         PositionView memory health,
         Settlement memory s,
-        DeleveragePlan memory plan
+        DeleveragePlan memory plan,
+        bool callback,
+        bytes calldata data
     ) private returns (DeleverageOutcome memory outcome) {
         DeleverageAmounts memory amounts = _planDeleverage(positionId, position, health, s, plan);
         outcome.whole = amounts.whole;
-        if (amounts.whole && health.debtValueWad > amounts.unwoundValue) {
-            // Underwater: the LP is sold to the caller for its whole value (no bounty out of it). The debt it repays
-            // is rounded up, so the part written off (the lenders' loss) never exceeds the shortfall.
-            amounts.debtShares0 = Math.mulDiv(position.debtShares0, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
-            amounts.debtShares1 = Math.mulDiv(position.debtShares1, amounts.unwoundValue, health.debtValueWad, Math.Rounding.Ceil);
+        // What the caller pays for an underwater position's LP: its value, less the discount (rounded up).
+        uint256 price = Math.mulDiv(amounts.unwoundValue, BPS - plan.underwaterDiscountBps, BPS, Math.Rounding.Ceil);
+        if (amounts.whole && health.debtValueWad > price) {
+            // Underwater: the LP is sold to the caller for that price (no bounty out of it). The debt it repays is
+            // rounded up, so the part written off (the lenders' loss) never exceeds the shortfall and the discount.
+            amounts.debtShares0 = Math.mulDiv(position.debtShares0, price, health.debtValueWad, Math.Rounding.Ceil);
+            amounts.debtShares1 = Math.mulDiv(position.debtShares1, price, health.debtValueWad, Math.Rounding.Ceil);
             amounts.need0 = _owedAt(s, true, amounts.debtShares0);
             amounts.need1 = _owedAt(s, false, amounts.debtShares1);
         } else if (amounts.whole) {
@@ -434,19 +472,23 @@ abstract contract VaultExits is VaultState {
                 _credit(owner_, token1, outcome.returned1);
             }
         }
-        if (amounts.need0 + outcome.returned0 > 0) token0.safeTransferFrom(msg.sender, address(this), amounts.need0 + outcome.returned0);
-        if (amounts.need1 + outcome.returned1 > 0) token1.safeTransferFrom(msg.sender, address(this), amounts.need1 + outcome.returned1);
-        outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
-        outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
-        if (amounts.whole) {
-            (, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, 0, s);
-            (, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, 0, s);
-        }
+        // The LP goes out first (a flash swap's order); the payment below reverts everything if it does not come.
         outcome.lpRemoved = _removeShares(positionId, position, amounts.lpShares);
         outcome.lpPaid = outcome.lpRemoved;
         if (outcome.lpPaid > 0) {
             _unstakeFromFarm(outcome.lpPaid);
             IERC20(address(pair)).safeTransfer(msg.sender, outcome.lpPaid);
+        }
+        uint256 pay0 = amounts.need0 + outcome.returned0;
+        uint256 pay1 = amounts.need1 + outcome.returned1;
+        if (callback) IFluxLiquidationCallee(msg.sender).onFluxLiquidation(positionId, outcome.lpPaid, pay0, pay1, data);
+        if (pay0 > 0) token0.safeTransferFrom(msg.sender, address(this), pay0);
+        if (pay1 > 0) token1.safeTransferFrom(msg.sender, address(this), pay1);
+        outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
+        outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
+        if (amounts.whole) {
+            (, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, 0, s);
+            (, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, 0, s);
         }
         if (position.lpShares == 0) delete _storage().orders[positionId];
     }

@@ -10,6 +10,7 @@ import { deployLocal, type LocalStack } from "../lib/deployLocal";
 import type { DeployedVault } from "../lib/deployVaults";
 import { fundFromLocalSources } from "../lib/localFunds";
 import { usdToFeedAnswer } from "../lib/deployVaults";
+import type { Deployment } from "../../lib/deployments";
 import { LOCAL_PRICES_USD } from "../../lib/vaults";
 import { basePrices, type Prices, type Symbol } from "./scenarios";
 import { DECIMALS, setPairToRatio, toUnits } from "./market";
@@ -145,7 +146,10 @@ export interface SetupOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_KEEPER_CAPITAL: KeeperCapital = { USDC: 300_000, USDT: 300_000, WETH: 100 };
+/** The keeper holds no working capital by default: it liquidates through the vault's swap or the FlashLiquidator. */
+export const DEFAULT_KEEPER_CAPITAL: KeeperCapital = { USDC: 0, USDT: 0, WETH: 0 };
+/** What the replay gave the keeper before capital-free liquidation (kept for the experiment that compares). */
+export const FUNDED_KEEPER_CAPITAL: KeeperCapital = { USDC: 300_000, USDT: 300_000, WETH: 100 };
 
 /** Deploys, funds, opens the book and accrues interest. Call once, then evm_snapshot. */
 export async function setupCrashState(hre: HardhatRuntimeEnvironment, options: SetupOptions): Promise<CrashContext> {
@@ -216,16 +220,21 @@ export async function setupCrashState(hre: HardhatRuntimeEnvironment, options: S
   for (const feed of Object.values(stack.farming.feeds)) await (await feed.setAnswer((await feed.latestRoundData()).answer)).wait();
   for (const symbol of ["USDC", "USDT", "WETH"] as Symbol[]) await (await stack.pools[symbol].accrueInterest()).wait();
 
-  // The keeper's working capital, for liquidations by repayment; ETH stays for gas.
+  // The keeper's working capital, for liquidations by repayment (none by default); ETH stays for gas.
   const keeperCapital = options.keeperCapital;
-  for (const symbol of ["USDC", "USDT", "WETH"] as Symbol[]) {
-    await fundFromLocalSources(stack.deployment, symbol, keeper, toUnits(keeperCapital[symbol], DECIMALS[symbol]));
-  }
+  await fundKeeper(stack.deployment, keeper, keeperCapital);
   log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { hre, stack, deployer, keeper, keeperCapital, farmers, lenders, vaults, book, base, setupSeconds: (Date.now() - started) / 1000 };
 }
 
-function openParams(deployed: DeployedVault, spec: PositionSpec, prices: Prices) {
+/** Gives the keeper `capital` of each token (none asked: nothing sent). */
+export async function fundKeeper(deployment: Deployment, keeper: Signer, capital: KeeperCapital): Promise<void> {
+  for (const symbol of ["USDC", "USDT", "WETH"] as Symbol[]) {
+    if (capital[symbol] > 0) await fundFromLocalSources(deployment, symbol, keeper, toUnits(capital[symbol], DECIMALS[symbol]));
+  }
+}
+
+export function openParams(deployed: DeployedVault, spec: PositionSpec, prices: Prices) {
   const s0 = deployed.token0Symbol as Symbol;
   const s1 = deployed.token1Symbol as Symbol;
   const amount = (symbol: Symbol, usd: number) => toUnits(usd / prices[symbol], DECIMALS[symbol]);

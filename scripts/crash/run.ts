@@ -46,7 +46,10 @@ export interface LiquidationRecord {
   positionId: string;
   bucket: string;
   whole: boolean;
+  /** The liquidator took the LP and paid (by repayment or, capital-free, by callback through the FlashLiquidator). */
   byRepayment: boolean;
+  /** Of those, capital-free: the FlashLiquidator was the vault's caller. */
+  byCallback: boolean;
   badDebtUsd: number;
   reserveCoveredUsd: number;
   incentiveUsd: number;
@@ -87,7 +90,7 @@ export interface RunResult {
   steps: number;
   keeperPasses: number;
   liquidatableSeen: number;
-  liquidations: { full: number; partial: number; byRepayment: number };
+  liquidations: { full: number; partial: number; byRepayment: number; byCallback: number };
   ordersExecuted: number;
   blocked: BlockedLiquidation[];
   blockedCount: number;
@@ -215,6 +218,7 @@ export async function runScenario(ctx: CrashContext, scenario: Scenario, mode: L
       for (const event of events) {
         const outcome = event.args.outcome;
         const byRepayment = outcome.lpPaid > 0n;
+        const byCallback = byRepayment && String(event.args.liquidator).toLowerCase() !== keeperAddress.toLowerCase();
         const incentiveUsd = usd(outcome.incentive0, outcome.incentive1);
         let bountyUsd: number;
         if (byRepayment) {
@@ -230,6 +234,7 @@ export async function runScenario(ctx: CrashContext, scenario: Scenario, mode: L
           bucket: bucketOfId(deployed.name, event.args.positionId.toString()),
           whole: outcome.whole,
           byRepayment,
+          byCallback,
           badDebtUsd: usd(outcome.badDebt0, outcome.badDebt1),
           reserveCoveredUsd: usd(outcome.reserveCovered0, outcome.reserveCovered1),
           incentiveUsd,
@@ -242,7 +247,7 @@ export async function runScenario(ctx: CrashContext, scenario: Scenario, mode: L
         const outcome = event.args[3] as unknown as { paid0: bigint; paid1: bigint };
         records.push({
           step: index, vault: deployed.name, positionId: event.args[0].toString(), bucket: bucketOfId(deployed.name, event.args[0].toString()),
-          whole: false, byRepayment: false, badDebtUsd: 0, reserveCoveredUsd: 0, incentiveUsd: 0, bountyUsd: usd(outcome.paid0, outcome.paid1),
+          whole: false, byRepayment: false, byCallback: false, badDebtUsd: 0, reserveCoveredUsd: 0, incentiveUsd: 0, bountyUsd: usd(outcome.paid0, outcome.paid1),
         });
         records[records.length - 1].positionId += " (order)";
       }
@@ -356,6 +361,7 @@ export async function runScenario(ctx: CrashContext, scenario: Scenario, mode: L
       full: liquidations.filter((record) => record.whole).length,
       partial: liquidations.filter((record) => !record.whole).length,
       byRepayment: liquidations.filter((record) => record.byRepayment).length,
+      byCallback: liquidations.filter((record) => record.byCallback).length,
     },
     ordersExecuted,
     blocked,

@@ -86,7 +86,7 @@ export function allScenarios(): Scenario[] {
   ];
 }
 
-export { wethDrop };
+export { wethDrop, usdcStep };
 
 /** The market's USD prices after every step (index 0 = after the first step); `base` is the opening state. */
 export function marketPath(scenario: Scenario, base: Prices = basePrices()): Prices[] {

@@ -26,7 +26,8 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
 
     /// @notice The modules this implementation delegates to: `entries` opens and adds to positions; `exits` closes,
     ///         liquidates and keeps protection orders; `harvester` compounds rewards. Built for the same pair, pools,
-    ///         oracle and farm (checked at construction); an upgrade deploys new ones with the new implementation.
+    ///         oracle, reward pair and farm (checked at construction: the farm by the farm adapter's vault, e.g.
+    ///         StakingRewardsVault); an upgrade deploys new ones with the new implementation.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address public immutable entries;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable

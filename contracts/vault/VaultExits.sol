@@ -323,7 +323,11 @@ abstract contract VaultExits is VaultState {
         uint256 shares = position.lpShares;
         uint256 haircutBps = plan.rewardBps + plan.swapAllowanceBps;
         amounts.lpShares = PositionMath.sharesToReachTarget(shares, health.valueWad, health.debtValueWad, plan.targetBps, haircutBps);
-        if (amounts.lpShares >= shares || shares - amounts.lpShares < minPositionShares) {
+        // A liquidation never leaves a position too small to be worth liquidating again (the vault's minimum value).
+        if (
+            amounts.lpShares >= shares || shares - amounts.lpShares < minPositionShares
+                || (plan.wholeAllowed && health.valueWad - Math.mulDiv(health.valueWad, amounts.lpShares, shares) < _storage().minPositionValueUsd * WAD)
+        ) {
             if (!plan.wholeAllowed) revert TargetUnreachable(positionId, health.debtRatioBps, plan.targetBps);
             amounts.lpShares = shares;
             amounts.whole = true;

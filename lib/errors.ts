@@ -122,6 +122,14 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
       return "The network's sequencer is down, so prices cannot be trusted; try again when it is back.";
     case "SequencerGracePeriodNotOver":
       return "The network's sequencer has just come back up; prices are trusted again after a short grace period.";
+    case "PositionValueTooSmall":
+      return `The position would be worth ${formatUsdWad(args[0])}, below this vault's minimum of ${formatUsdWad(args[1])}: smaller positions do not pay for their own liquidation. Add more.`;
+    case "SequencerStatusNotStarted":
+      return "The network's sequencer status feed has not reported yet, so prices cannot be trusted; try again later.";
+    case "SequencerStatusFromFuture":
+      return "The network's sequencer status feed reports a time ahead of the chain's, so prices are not trusted until the two agree; try again shortly.";
+    case "FeedDecimalsChanged":
+      return `A price feed changed its decimals (from ${args[1]} to ${args[2]}), so its price is refused until the oracle's owner sets it again.`;
     case "InvalidRiskParameter":
       return `The risk parameter ${args[0]} is out of its allowed range.`;
     case "ReentrancyGuardReentrantCall":

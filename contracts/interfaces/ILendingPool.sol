@@ -15,9 +15,9 @@ interface ILendingPool {
     function repayShares(address borrower, uint256 borrowShares) external returns (uint256 repaid);
 
     /// @notice Writes off `borrowShares` of the caller's own debt that cannot be repaid: the insurance reserve
-    ///         absorbs it first, lenders the rest. If the reserve still holds more than the pool's liquidation
-    ///         incentive afterwards, that incentive is paid to `incentiveRecipient` from the reserve (never from
-    ///         lenders' money), so liquidating an underwater position stays worth a keeper's gas.
+    ///         absorbs it first, lenders the rest. Then the reserve pays `incentiveRecipient` a share of the bad
+    ///         debt cleared (capped per write-off, only from the reserve above its floor, never lenders' money), so
+    ///         clearing real bad debt pays and clearing dust does not.
     /// @return amount The debt written off.
     /// @return coveredByReserves The part of it the insurance reserve absorbed.
     /// @return incentive What the reserve paid `incentiveRecipient`.

@@ -17,8 +17,10 @@ import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
     uint256 private constant WAD_DECIMALS = 18;
 
-    /// @dev One slot per token: a price read costs a single cold storage read before the feed call. The decimals are
-    ///      cached because neither a feed's nor a token's decimals change, and each would otherwise be an extra call.
+    /// @dev One slot per token: a price read costs a single cold storage read before the feed call. The feed's
+    ///      decimals are those it had at `setFeed`; a price read asks the feed again (a Chainlink proxy's decimals are
+    ///      its current aggregator's, which a phase change can replace) and refuses a feed whose decimals changed. A
+    ///      token's decimals are cached: they are part of its balances and never change.
     struct Feed {
         AggregatorV3Interface feed;
         uint8 feedDecimals;
@@ -62,6 +64,15 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
     /// @notice The L2 sequencer came back up at `upSince`, less than `gracePeriodSeconds` ago: feeds may still be
     ///         catching up, and users could not act while it was down.
     error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriodSeconds);
+    /// @notice The L2 sequencer uptime feed reports a status that never started (`startedAt` zero, as on Arbitrum
+    ///         before the feed's first update): nothing says the sequencer is up, so no price can be trusted.
+    error SequencerStatusNotStarted();
+    /// @notice The L2 sequencer uptime feed says the sequencer came up at `startedAt`, after this block's time
+    ///         `blockTimestamp`: its clock and the chain's disagree, so the grace period cannot be measured.
+    error SequencerStatusFromFuture(uint256 startedAt, uint256 blockTimestamp);
+    /// @notice `token`'s feed answered with `feedDecimals` decimals, but it was set with `expectedDecimals`: its
+    ///         answers would be priced 10^difference off, so the owner must set the feed again.
+    error FeedDecimalsChanged(address token, uint256 expectedDecimals, uint256 feedDecimals);
 
     // ---------------------------------------------------------------- setup
 
@@ -158,7 +169,10 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
             (, int256 status, uint256 startedAt,,) = sequencer.latestRoundData();
             if (status != 0) revert SequencerDown();
             // startedAt is zero on a round that never started (seen on Arbitrum before the feed's first update).
-            if (startedAt == 0 || block.timestamp - startedAt < $.sequencerGracePeriodSeconds) {
+            if (startedAt == 0) revert SequencerStatusNotStarted();
+            // Checked before the subtraction, which would otherwise fail with a Panic instead of a reason.
+            if (startedAt > block.timestamp) revert SequencerStatusFromFuture(startedAt, block.timestamp);
+            if (block.timestamp - startedAt < $.sequencerGracePeriodSeconds) {
                 revert SequencerGracePeriodNotOver(startedAt, $.sequencerGracePeriodSeconds);
             }
         }
@@ -171,7 +185,10 @@ contract PriceOracle is IPriceOracle, Ownable2StepUpgradeable, UUPSUpgradeable {
         if (updatedAt + configuration.maxStalenessSeconds < block.timestamp) {
             revert StalePrice(token, updatedAt, configuration.maxStalenessSeconds);
         }
-        uint256 feedDecimals = configuration.feedDecimals;
+        uint256 feedDecimals = configuration.feed.decimals();
+        if (feedDecimals != configuration.feedDecimals) {
+            revert FeedDecimalsChanged(token, configuration.feedDecimals, feedDecimals);
+        }
         // The rare feed with more than 18 decimals loses its extra digits, rounded down: they are below a wei of USD.
         price = feedDecimals <= WAD_DECIMALS
             ? uint256(answer) * 10 ** (WAD_DECIMALS - feedDecimals)

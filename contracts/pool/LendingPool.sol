@@ -37,6 +37,12 @@ contract LendingPool is
     /// @notice Highest reserve factor the owner may set (50% of interest).
     uint16 public constant MAX_RESERVE_FACTOR_BPS = 5_000;
 
+    /// @notice Share of the bad debt a write-off clears that the reserve pays whoever cleared it (5%).
+    /// @dev Below 1 / (L - 1) at the highest leverage L any vault offers (10x: 11.1%), so a farmer who lets his
+    ///      own position go underwater and clears it himself loses his equity E and gets back at most
+    ///      5% x (L - 1) x E = 0.45 E: dust positions, split positions and a second account earn nothing.
+    uint256 public constant LIQUIDATION_INCENTIVE_BPS = 500;
+
     struct Borrower {
         uint128 borrowShares;
         uint128 creditLimit;
@@ -85,7 +91,8 @@ contract LendingPool is
         address indexed borrower, address indexed payer, uint256 amount, uint256 borrowShares, uint256 totalBorrows
     );
     /// @notice `borrower` could not repay `amount`: the reserve covered `coveredByReserves`, lenders lost the rest,
-    ///         and the reserve then paid `incentive` to `incentiveRecipient`, the liquidator who cleared it.
+    ///         and the reserve then paid `incentive` (a share of `amount`, from above its floor) to
+    ///         `incentiveRecipient`, the liquidator who cleared it.
     event BadDebtWrittenOff(
         address indexed borrower,
         uint256 amount,
@@ -96,6 +103,7 @@ contract LendingPool is
     );
     /// @notice `from` added `amount` to the insurance reserve, which now holds `reservesAfter`.
     event ReservesDeposited(address indexed from, uint256 amount, uint256 reservesAfter);
+    /// @notice The cap on the reserve's payment per write-off changed.
     event LiquidationIncentiveUpdated(uint256 oldIncentive, uint256 newIncentive);
     /// @notice The owner took `amount` out of the insurance reserve.
     event ReservesWithdrawn(address indexed to, uint256 amount, uint256 reservesAfter);
@@ -345,9 +353,13 @@ contract LendingPool is
     /// @notice Writes off `borrowShares` of the caller's own debt that cannot be repaid (a liquidation that left a
     ///         shortfall). The insurance reserve absorbs the loss first; what it cannot cover lowers totalAssets, so
     ///         lenders share it pro rata. Recorded in BadDebtWrittenOff, never silent.
-    ///         Then, only if the reserve still holds it, the pool pays `liquidationIncentive` from the reserve to
-    ///         `incentiveRecipient`: clearing an underwater position stays worth a keeper's gas, and the payment
-    ///         never comes out of lenders' money.
+    ///         Then the reserve pays `incentiveRecipient` (zero: nobody) a share of the bad debt it cleared:
+    ///         LIQUIDATION_INCENTIVE_BPS of the amount written off, rounded down, at most `liquidationIncentive`, and
+    ///         only out of what the reserve holds above `reserveFloor` after absorbing the loss. It never comes out of
+    ///         lenders' money, a write-off of a few wei pays nothing, and splitting a position's bad debt into many
+    ///         write-offs (many small positions, or one per debt token) never pays more in total than the share.
+    /// @param borrowShares The caller's debt shares to write off.
+    /// @param incentiveRecipient Who cleared the bad debt (the liquidator), or zero for no incentive.
     /// @return amount The debt written off.
     /// @return coveredByReserves The part the insurance reserve absorbed.
     /// @return incentive What the reserve paid `incentiveRecipient`.
@@ -369,13 +381,26 @@ contract LendingPool is
         account.borrowShares = uint128(sharesHeld - borrowShares);
         $.totalBorrowShares -= uint112(borrowShares);
         if (incentiveRecipient != address(0)) {
-            incentive = Math.min(Math.min($.liquidationIncentive, reserves_), $.cash);
+            incentive = _writeOffIncentive(amount, reserves_, $);
             reserves_ -= incentive;
             $.cash -= uint112(incentive); // fits: incentive <= cash
         }
         $.reserves = uint112(reserves_);
         emit BadDebtWrittenOff(msg.sender, amount, coveredByReserves, amount - coveredByReserves, incentiveRecipient, incentive);
         if (incentive > 0) IERC20(_assetToken).safeTransfer(incentiveRecipient, incentive);
+    }
+
+    /// @dev The reserve's payment for clearing `amount` of bad debt when `reserves_` remain after covering it: the
+    ///      share of the amount (down), capped by the owner's per-write-off cap, the reserve above its floor and cash.
+    function _writeOffIncentive(uint256 amount, uint256 reserves_, LendingPoolStorage storage $)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 floor = $.reserveFloor;
+        uint256 aboveFloor = reserves_ > floor ? reserves_ - floor : 0;
+        uint256 share = (amount * LIQUIDATION_INCENTIVE_BPS) / PoolMath.BPS;
+        return Math.min(Math.min(share, $.liquidationIncentive), Math.min(aboveFloor, $.cash));
     }
 
     /// @notice Adds `amount` of the asset to the insurance reserve, from the caller: how the reserve is seeded.
@@ -517,15 +542,17 @@ contract LendingPool is
         account.creditLimit = creditLimit.toUint128();
     }
 
-    /// @notice Sets what the reserve pays a liquidator for clearing an underwater position's bad debt (asset units,
-    ///         per write-off, only from what the reserve holds after absorbing the loss). Owner only.
+    /// @notice Sets the most the reserve pays a liquidator per write-off of bad debt (asset units). What it pays is
+    ///         LIQUIDATION_INCENTIVE_BPS of the bad debt cleared, up to this cap, only from the reserve above its
+    ///         floor after absorbing the loss. Owner only.
+    /// @param newIncentive The cap, in the asset's base units.
     function setLiquidationIncentive(uint256 newIncentive) external onlyOwner {
         LendingPoolStorage storage $ = _storage();
         emit LiquidationIncentiveUpdated($.liquidationIncentive, newIncentive);
         $.liquidationIncentive = newIncentive;
     }
 
-    /// @notice What the reserve pays a liquidator per write-off of bad debt (asset units).
+    /// @notice The most the reserve pays a liquidator per write-off of bad debt (asset units); see writeOffBadDebt.
     function liquidationIncentive() external view returns (uint256) {
         return _storage().liquidationIncentive;
     }

@@ -26,7 +26,8 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
 
     /// @notice The modules this implementation delegates to: `entries` opens and adds to positions; `exits` closes,
     ///         liquidates and keeps protection orders; `harvester` compounds rewards. Built for the same pair, pools,
-    ///         oracle and farm (checked at construction); an upgrade deploys new ones with the new implementation.
+    ///         oracle, reward pair and farm (checked at construction: the farm by the farm adapter's vault, e.g.
+    ///         StakingRewardsVault); an upgrade deploys new ones with the new implementation.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address public immutable entries;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -246,6 +247,22 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
     /// @notice Caps the vault's total debt in each token. Owner only.
     function setDebtCaps(uint256 maxDebt0, uint256 maxDebt1) external onlyOwner {
         _setDebtCaps(maxDebt0, maxDebt1);
+    }
+
+    /// @notice Sets the least a position may be worth after an open or increase (whole USD at oracle prices; zero for
+    ///         no minimum), so that liquidating the smallest position pays the liquidator's gas at the bounty (see
+    ///         the README for the figures). A partial liquidation that would leave less unwinds the position whole.
+    ///         Owner only.
+    /// @param usd The minimum, in whole USD.
+    function setMinPositionValue(uint256 usd) external onlyOwner {
+        VaultStorage storage $ = _storage();
+        emit MinPositionValueUpdated($.minPositionValueUsd, usd);
+        $.minPositionValueUsd = usd;
+    }
+
+    /// @inheritdoc ILeveragedVault
+    function minPositionValueUsd() external view returns (uint256) {
+        return _storage().minPositionValueUsd;
     }
 
     /// @notice Names the guardian, who may pause. Owner only.

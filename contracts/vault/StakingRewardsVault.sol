@@ -42,7 +42,12 @@ contract StakingRewardsVault is LeveragedVault, StakingRewardsFarm {
         VaultState(pair_, pool0_, pool1_, oracle_, IERC20(farm_.rewardsToken()), rewardPair_)
         StakingRewardsFarm(farm_)
         LeveragedVault(entries_, exits_, harvester_)
-    {}
+    {
+        // The rest of the wiring is checked by LeveragedVault; the farm is this adapter's, so it is checked here.
+        _requireSameFarm(entries_, farm_);
+        _requireSameFarm(exits_, farm_);
+        _requireSameFarm(harvester_, farm_);
+    }
 
     /// @notice Sets the vault up behind its proxy.
     /// @dev Public rather than external so that the upgrades plugin sees later versions inherit it.
@@ -60,5 +65,12 @@ contract StakingRewardsVault is LeveragedVault, StakingRewardsFarm {
     ) public initializer {
         __LeveragedVault_init(owner_, guardian_, risk, maxDebt0, maxDebt1);
         IERC20(address(pair)).forceApprove(address(farm), type(uint256).max);
+    }
+
+    /// @dev A module that stakes in another farm (or has none) would unstake LP the vault never staked there:
+    ///      WrongModule. Read with a static call so that a module without `farm()` is refused by name too.
+    function _requireSameFarm(VaultState module, IStakingRewards farm_) private view {
+        (bool ok, bytes memory data) = address(module).staticcall(abi.encodeWithSignature("farm()"));
+        if (!ok || data.length != 32 || abi.decode(data, (address)) != address(farm_)) revert WrongModule(address(module));
     }
 }

@@ -356,7 +356,11 @@ abstract contract VaultExits is VaultState {
         uint256 shares = position.lpShares;
         uint256 haircutBps = plan.rewardBps + plan.swapAllowanceBps;
         amounts.lpShares = PositionMath.sharesToReachTarget(shares, health.valueWad, health.debtValueWad, plan.targetBps, haircutBps);
-        if (amounts.lpShares >= shares || shares - amounts.lpShares < minPositionShares) {
+        // A liquidation never leaves a position too small to be worth liquidating again (the vault's minimum value).
+        if (
+            amounts.lpShares >= shares || shares - amounts.lpShares < minPositionShares
+                || (plan.wholeAllowed && health.valueWad - Math.mulDiv(health.valueWad, amounts.lpShares, shares) < _storage().minPositionValueUsd * WAD)
+        ) {
             if (!plan.wholeAllowed) revert TargetUnreachable(positionId, health.debtRatioBps, plan.targetBps);
             amounts.lpShares = shares;
             amounts.whole = true;
@@ -590,7 +594,8 @@ abstract contract VaultExits is VaultState {
 
     /// @dev When the whole position is unwound: repays its remaining debt in one token with `balance` if it covers it,
     ///      else the whole shares `balance` can pay (a leftover below one share's worth stays in the balance), and
-    ///      the pool writes off the rest, paying the caller its incentive from what the reserve has left.
+    ///      the pool writes off the rest, paying the caller (unless it is the owner) a share of that bad debt from
+    ///      the reserve above its floor.
     function _repayOrWriteOff(Position storage position, bool isToken0, uint256 balance, Settlement memory s)
         private
         returns (uint256 repaid, uint256 badDebt, uint256 reserveCovered, uint256 incentive)
@@ -602,7 +607,9 @@ abstract contract VaultExits is VaultState {
         repaid = _repayShares(position, isToken0, payable_);
         uint256 unpaid = debtShares - payable_;
         if (unpaid > 0) {
-            (badDebt, reserveCovered, incentive) = pool.writeOffBadDebt(unpaid, msg.sender);
+            // The incentive is a share of the bad debt this write-off clears; an owner clearing his own position's
+            // gets none (a second account gets the same share, which never pays for the equity lost).
+            (badDebt, reserveCovered, incentive) = pool.writeOffBadDebt(unpaid, msg.sender == position.owner ? address(0) : msg.sender);
             if (isToken0) position.debtShares0 = 0;
             else position.debtShares1 = 0;
         }

@@ -76,6 +76,8 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         mapping(address token => mapping(address account => uint256)) claimable;
         /// Of `claimable`, kept for the reward token only (see _credit).
         mapping(address token => uint256) claimableTotal;
+        // appended: the least a position may be worth after an open or increase (whole USD; zero: no minimum)
+        uint256 minPositionValueUsd;
     }
 
     /// @dev Prices and token balances carried through one close, liquidation or order; prices are read lazily

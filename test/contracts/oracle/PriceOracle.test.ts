@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { PriceOracle, SettableAggregator } from "../../../typechain-types";
 
 const WAD = 10n ** 18n;
@@ -283,6 +284,29 @@ describe("PriceOracle", () => {
   });
 });
 
+describe("PriceOracle: feed decimals are checked at price time", () => {
+  it("refuses a feed whose decimals changed since setFeed with the numbers, where it would price 10^10 off; setting the feed again prices it", async () => {
+    const { oracle, usdc } = await loadFixture(oracleFixture);
+    const token = await usdc.getAddress();
+    const feed = await (await ethers.getContractFactory("MutableFeed")).deploy(8, EIGHT("1"));
+    await oracle.setFeed(token, await feed.getAddress(), ONE_DAY);
+    expect(await oracle.priceOf(token)).to.equal(WAD);
+    // The proxy moves to an aggregator answering $1 with 18 decimals: the cached 8 would price USDC at $10^10.
+    await feed.setDecimals(18);
+    await feed.setRound(ethers.parseUnits("1", 18), BigInt(await time.latest()), BigInt(await time.latest()));
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "FeedDecimalsChanged").withArgs(token, 8, 18);
+    await expect(oracle.usdValueOf(token, USDC("1"))).to.be.revertedWithCustomError(oracle, "FeedDecimalsChanged").withArgs(token, 8, 18);
+    // Fewer decimals are refused too (10^-2 off the other way).
+    await feed.setDecimals(6);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "FeedDecimalsChanged").withArgs(token, 8, 6);
+    // The owner sets the feed again: read with its decimals now.
+    await feed.setDecimals(18);
+    await oracle.setFeed(token, await feed.getAddress(), ONE_DAY);
+    expect(await oracle.priceOf(token)).to.equal(WAD);
+    expect(await oracle.usdValueOf(token, USDC("2.5"))).to.equal((WAD * 5n) / 2n);
+  });
+});
+
 describe("PriceOracle on an L2: the sequencer uptime feed", () => {
   const GRACE = 3_600;
 
@@ -326,6 +350,42 @@ describe("PriceOracle on an L2: the sequencer uptime feed", () => {
     expect(await oracle.sequencerUptimeFeed()).to.deep.equal([ethers.ZeroAddress, 0n]);
     await sequencer.setAnswer(1n); // down, but no longer asked
     expect(await oracle.priceOf(await usdc.getAddress())).to.equal(WAD);
+  });
+
+  /** The oracle with a MutableFeed as its sequencer feed, whose round times are set apart. */
+  async function mutableSequencerFixture() {
+    const base = await oracleFixture();
+    const sequencer = await (await ethers.getContractFactory("MutableFeed")).deploy(0, 0n);
+    await base.oracle.setSequencerUptimeFeed(await sequencer.getAddress(), GRACE);
+    return { ...base, sequencer };
+  }
+
+  it("names each edge of the sequencer feed, never a Panic: never started, started in the future, down, the grace period's last second", async () => {
+    const { oracle, usdc, usdcFeed, sequencer } = await loadFixture(mutableSequencerFixture);
+    const token = await usdc.getAddress();
+    const now = BigInt(await time.latest());
+    await usdcFeed.setAnswer(EIGHT("1"));
+    // Never started: Arbitrum's feed answers 0 ("up") with startedAt 0 before its first update.
+    await sequencer.setRound(0n, 0n, now);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "SequencerStatusNotStarted");
+    // Up since a moment after this block (the feed's clock is ahead): named, where a subtraction would Panic(0x11).
+    await sequencer.setRound(0n, now + 1_000n, now);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "SequencerStatusFromFuture").withArgs(now + 1_000n, anyValue);
+    await expect(oracle.usdValueOf(token, USDC("1"))).to.be.revertedWithCustomError(oracle, "SequencerStatusFromFuture");
+    // Down (whatever its times say).
+    await sequencer.setRound(1n, 0n, now);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "SequencerDown");
+    // Up since this very second: the grace period has all its length to run.
+    const upSince = BigInt(await time.latest()) + 1n;
+    await time.setNextBlockTimestamp(upSince);
+    await sequencer.setRound(0n, upSince, upSince);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "SequencerGracePeriodNotOver").withArgs(upSince, GRACE);
+    // The last refused second, then the first accepted one.
+    await time.increaseTo(upSince + BigInt(GRACE) - 1n);
+    await expect(oracle.priceOf(token)).to.be.revertedWithCustomError(oracle, "SequencerGracePeriodNotOver").withArgs(upSince, GRACE);
+    await time.increaseTo(upSince + BigInt(GRACE));
+    await usdcFeed.setAnswer(EIGHT("1"));
+    expect(await oracle.priceOf(token)).to.equal(WAD);
   });
 
   it("names a zero answer as invalid even when the answer is also stale", async () => {

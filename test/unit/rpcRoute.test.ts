@@ -366,3 +366,31 @@ describe("/api/rpc when the node does not answer", () => {
     }
   });
 });
+
+describe("/api/rpc with FLUX_RELAY_TRANSACTIONS=none", () => {
+  it("relays no signed transaction, even to the deployment's own contracts, and still serves reads", async () => {
+    let forwarded: string[] = [];
+    const server = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        const calls = JSON.parse(body) as { id: number; method: string }[];
+        forwarded = calls.map((entry) => entry.method);
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify(calls.map((entry) => ({ jsonrpc: "2.0", id: entry.id, result: "0x1" }))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    process.env.FLUX_RELAY_TRANSACTIONS = "none";
+    try {
+      const POST = await routeWith(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const answers = (await (await POST(rpcRequest([call(1, "eth_sendRawTransaction", [await signedTo(VAULT)]), call(2, "eth_chainId")], "192.0.2.9"))).json()) as Answer[];
+      expect(forwarded).toEqual(["eth_chainId"]);
+      expect(answers[0].error!.message).toBe("this app's RPC endpoint relays no transactions (FLUX_RELAY_TRANSACTIONS=none): send it through your wallet's own RPC");
+      expect(answers[1].result).toBe("0x1");
+    } finally {
+      delete process.env.FLUX_RELAY_TRANSACTIONS;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

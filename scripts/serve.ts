@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
+import { format } from "node:util";
 import { BODY_TIMEOUT_MS, CLIENT_HEADER, CLIENT_PROOF_HEADER, clientAddressOf, relaySettingsFrom } from "../app/api/rpc/relayPolicy";
 import { redactRpcText, redactRpcUrl, rpcUrlProblem } from "../lib/rpcUrl";
 
@@ -62,7 +63,19 @@ function checkSettings(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+/**
+ * Every line this process logs (Next's own included: an uncaught error's message may quote the node's URL, as ethers'
+ * do) goes through redactRpcText with the RPC URLs of its environment.
+ */
+function redactConsole(secretUrls: string[]) {
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => original(redactRpcText(format(...args), ...secretUrls));
+  }
+}
+
 async function main() {
+  redactConsole([process.env.FLUX_RPC_URL, process.env.FLUX_WALLET_RPC_URL].filter((url): url is string => Boolean(url)));
   const options = parseArguments(process.argv.slice(2));
   const problems = checkSettings(process.env);
   if (problems.length > 0) throw new Error(`refusing to start:\n  - ${problems.join("\n  - ")}`);

@@ -75,8 +75,12 @@ function redactConsole(secretUrls: string[]) {
 }
 
 async function main() {
-  redactConsole([process.env.FLUX_RPC_URL, process.env.FLUX_WALLET_RPC_URL].filter((url): url is string => Boolean(url)));
   const options = parseArguments(process.argv.slice(2));
+  // The .env files Next reads (.env, .env.production or .env.development, .env.local), loaded the way Next loads
+  // them, so the settings checked here are the ones the app will run with.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("@next/env") as typeof import("@next/env")).loadEnvConfig(ROOT, options.dev, { info: () => undefined, error: console.error });
+  redactConsole([process.env.FLUX_RPC_URL, process.env.FLUX_WALLET_RPC_URL].filter((url): url is string => Boolean(url)));
   const problems = checkSettings(process.env);
   if (problems.length > 0) throw new Error(`refusing to start:\n  - ${problems.join("\n  - ")}`);
   const relay = relaySettingsFrom(process.env);

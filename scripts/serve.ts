@@ -111,6 +111,9 @@ async function main() {
       else response.destroy();
     });
   });
+  // next dev's hot reload runs over a WebSocket.
+  const upgrade = app.getUpgradeHandler();
+  server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head).catch(() => socket.destroy()));
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 

@@ -64,8 +64,10 @@ function secretPartsOf(url: string): string[] {
  */
 export function redactRpcText(text: string, ...secretUrls: string[]): string {
   let redacted = text.replace(URL_IN_TEXT, (match) => {
-    const shown = redactRpcUrl(match);
-    return shown === "(not a URL)" ? "[redacted URL]" : shown;
+    // Punctuation that ends a sentence is not part of the URL ("at http://host:3000; chain ...").
+    const [, url, tail] = /^(.*?)([.,;:!?]*)$/.exec(match)!;
+    const shown = redactRpcUrl(url);
+    return (shown === "(not a URL)" ? "[redacted URL]" : shown) + tail;
   });
   for (const url of secretUrls) {
     for (const part of secretPartsOf(url)) redacted = redacted.split(part).join("[redacted]");

@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
+import { format } from "node:util";
 import { BODY_TIMEOUT_MS, CLIENT_HEADER, CLIENT_PROOF_HEADER, clientAddressOf, relaySettingsFrom } from "../app/api/rpc/relayPolicy";
 import { redactRpcText, redactRpcUrl, rpcUrlProblem } from "../lib/rpcUrl";
 
@@ -62,8 +63,24 @@ function checkSettings(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+/**
+ * Every line this process logs (Next's own included: an uncaught error's message may quote the node's URL, as ethers'
+ * do) goes through redactRpcText with the RPC URLs of its environment.
+ */
+function redactConsole(secretUrls: string[]) {
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => original(redactRpcText(format(...args), ...secretUrls));
+  }
+}
+
 async function main() {
   const options = parseArguments(process.argv.slice(2));
+  // The .env files Next reads (.env, .env.production or .env.development, .env.local), loaded the way Next loads
+  // them, so the settings checked here are the ones the app will run with.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("@next/env") as typeof import("@next/env")).loadEnvConfig(ROOT, options.dev, { info: () => undefined, error: console.error });
+  redactConsole([process.env.FLUX_RPC_URL, process.env.FLUX_WALLET_RPC_URL].filter((url): url is string => Boolean(url)));
   const problems = checkSettings(process.env);
   if (problems.length > 0) throw new Error(`refusing to start:\n  - ${problems.join("\n  - ")}`);
   const relay = relaySettingsFrom(process.env);
@@ -94,6 +111,9 @@ async function main() {
       else response.destroy();
     });
   });
+  // next dev's hot reload runs over a WebSocket.
+  const upgrade = app.getUpgradeHandler();
+  server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head).catch(() => socket.destroy()));
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 

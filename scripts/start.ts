@@ -49,9 +49,10 @@ function childEnvironment(): NodeJS.ProcessEnv {
     NEXT_IGNORE_INCORRECT_LOCKFILE: "1",
     NEXT_TELEMETRY_DISABLED: "1",
     // The local stack reads its own chain, whatever FLUX_* an operator's shell holds for a real one (it may be keyed).
+    // A wallet adding the local chain is given the Hardhat node itself: it holds no key and is this machine's only.
     FLUX_NETWORK: "localhost",
     FLUX_RPC_URL: RPC_URL,
-    FLUX_WALLET_RPC_URL: "",
+    FLUX_WALLET_RPC_URL: RPC_URL,
   };
 }
 

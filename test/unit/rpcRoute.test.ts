@@ -366,3 +366,58 @@ describe("/api/rpc when the node does not answer", () => {
     }
   });
 });
+
+describe("/api/rpc with FLUX_RELAY_TRANSACTIONS=none", () => {
+  it("relays no signed transaction, even to the deployment's own contracts, and still serves reads", async () => {
+    let forwarded: string[] = [];
+    const server = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        const calls = JSON.parse(body) as { id: number; method: string }[];
+        forwarded = calls.map((entry) => entry.method);
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify(calls.map((entry) => ({ jsonrpc: "2.0", id: entry.id, result: "0x1" }))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    process.env.FLUX_RELAY_TRANSACTIONS = "none";
+    try {
+      const POST = await routeWith(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const answers = (await (await POST(rpcRequest([call(1, "eth_sendRawTransaction", [await signedTo(VAULT)]), call(2, "eth_chainId")], "192.0.2.9"))).json()) as Answer[];
+      expect(forwarded).toEqual(["eth_chainId"]);
+      expect(answers[0].error!.message).toBe("this app's RPC endpoint relays no transactions (FLUX_RELAY_TRANSACTIONS=none): send it through your wallet's own RPC");
+      expect(answers[1].result).toBe("0x1");
+    } finally {
+      delete process.env.FLUX_RELAY_TRANSACTIONS;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe("/api/rpc with a user:pass@ node URL", () => {
+  it("sends the credentials as a Basic Authorization header (Node's fetch refuses them in the URL)", async () => {
+    const seen: { url?: string; authorization?: string }[] = [];
+    const server = http.createServer((request, response) => {
+      seen.push({ url: request.url, authorization: request.headers.authorization });
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        if (request.headers.authorization !== `Basic ${Buffer.from("relayuser:relay-pw-9").toString("base64")}`) return void response.writeHead(401).end();
+        const calls = JSON.parse(body) as { id: number }[];
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify(calls.map((entry) => ({ jsonrpc: "2.0", id: entry.id, result: "0x7a69" }))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const POST = await routeWith(`http://relayuser:relay-pw-9@127.0.0.1:${(server.address() as AddressInfo).port}/key-abc123?apikey=q-789`);
+      const answer = (await (await POST(rpcRequest(call(1, "eth_chainId"), "192.0.2.10"))).json()) as Answer;
+      console.log(`node saw ${seen.at(-1)?.url} with ${seen.at(-1)?.authorization ? "a Basic authorization header" : "no authorization"}; answer ${JSON.stringify(answer)}`);
+      expect(answer).toEqual({ jsonrpc: "2.0", id: 1, result: "0x7a69" });
+      expect(seen.at(-1)?.url).toBe("/key-abc123?apikey=q-789");
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -27,6 +27,8 @@ describe("redactRpcUrl and redactRpcText", () => {
     for (const secret of ["secret", "key123", "q456"]) expect(redacted).not.toContain(secret);
     // Any other URL in the text is reduced too, known or not.
     expect(redactRpcText("retrying https://u:p4ss@rpc.example.org/abc/KEYKEY?x=1 in 2 s")).toBe("retrying https://rpc.example.org:443 in 2 s");
+    // Punctuation after a URL stays outside it.
+    expect(redactRpcText(`serving at http://127.0.0.1:3000; chain ${KEYED}. Done`)).toBe(`serving at http://127.0.0.1:3000; chain http://127.0.0.1:${PORT}. Done`);
     // Percent-encoded credentials are hidden in both spellings.
     const encoded = "https://a%40b:p%3Ass99@rpc.example.org/";
     expect(redactRpcText("a@b p:ss99 a%40b p%3Ass99", encoded)).toBe("[redacted] [redacted] [redacted] [redacted]");

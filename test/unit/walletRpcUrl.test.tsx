@@ -80,7 +80,7 @@ describe("the browser's RPC URL (app/chain.tsx, app/layout.tsx)", () => {
       expect(props).not.toContain(part);
       expect(html).not.toContain(part);
     }
-  });
+  }, 30_000); // the first import of the layout's module tree (ethers, the wallet) takes seconds on a busy machine
 
   it("is FLUX_WALLET_RPC_URL when set, and refused (relay instead) when it carries user:pass@", async () => {
     vi.stubEnv("FLUX_WALLET_RPC_URL", "https://rpc.public.example/");

@@ -79,15 +79,17 @@ export interface RelaySettings {
 
 /** The relay's settings from the environment, or the words saying which one is wrong. */
 export function relaySettingsFrom(env: Record<string, string | undefined>): { ok: true; value: RelaySettings } | { ok: false; reason: string } {
+  const problems: string[] = [];
   const proxies = (env.FLUX_TRUSTED_PROXIES ?? "").trim() || "0";
   if (!/^\d{1,2}$/.test(proxies)) {
-    return { ok: false, reason: `FLUX_TRUSTED_PROXIES must be the number of proxies in front of the app (0 when clients connect to it directly), got ${echo(proxies)}` };
+    problems.push(`FLUX_TRUSTED_PROXIES must be the number of proxies in front of the app (0 when clients connect to it directly), got ${echo(proxies)}`);
   }
   const transactions = (env.FLUX_RELAY_TRANSACTIONS ?? "").trim() || "deployment";
   if (transactions !== "deployment" && transactions !== "none") {
-    return { ok: false, reason: `FLUX_RELAY_TRANSACTIONS must be "deployment" (relay transactions to the deployment's contracts) or "none", got ${echo(transactions)}` };
+    problems.push(`FLUX_RELAY_TRANSACTIONS must be "deployment" (relay transactions to the deployment's contracts) or "none", got ${echo(transactions)}`);
   }
-  return { ok: true, value: { trustedProxies: Number(proxies), transactions } };
+  if (problems.length > 0) return { ok: false, reason: problems.join("; ") };
+  return { ok: true, value: { trustedProxies: Number(proxies), transactions: transactions as RelayTransactions } };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   rpcError,
   type AddressBook,
   type JsonRpcRequest,
+  UNATTRIBUTED_CLIENT,
 } from "./relayPolicy";
 
 export const dynamic = "force-dynamic";
@@ -38,6 +39,7 @@ const node = (() => {
   }
 })();
 const settings = relaySettingsFrom(process.env);
+let warnedUnattributed = false;
 if (!settings.ok) console.error(`/api/rpc: ${settings.reason}; every call is refused until it is fixed`);
 
 /** The deployment's addresses, read again only when the deployment file changes (a redeploy while the app runs). */
@@ -165,7 +167,12 @@ export async function POST(request: Request): Promise<Response> {
   if (requests.length > MAX_BATCH_SIZE) {
     return refuse(413, RPC_ERROR.limitExceeded, `batch too large: more than the ${MAX_BATCH_SIZE} calls the app's RPC endpoint takes in one request`);
   }
-  const allowance = rateLimiter.take(clientOf(request), requests.length);
+  const client = clientOf(request);
+  if (client === UNATTRIBUTED_CLIENT && process.env.NODE_ENV === "production" && !warnedUnattributed) {
+    warnedUnattributed = true;
+    console.warn("/api/rpc: the app is not served by scripts/serve.ts, so clients cannot be told apart and all share one rate-limit bucket (README, \"Serving the app in production\")");
+  }
+  const allowance = rateLimiter.take(client, requests.length);
   if (!allowance.ok) {
     // 429 makes ethers' FetchRequest back off and retry by itself. No Retry-After header: ethers reads it as
     // milliseconds and would retry at once; the wait is in the words instead.

@@ -41,7 +41,7 @@ const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "
 const RUN_TIMEOUT_MS = 60_000;
 
 describe("production deployment killed with a transaction pending, at every kind of step (scripts/deploy.ts)", function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   let node: RehearsalNode | undefined;
   let provider: JsonRpcProvider;

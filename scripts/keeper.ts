@@ -20,7 +20,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { formatEther, formatUnits, JsonRpcProvider, Network, NonceManager, Wallet, type Provider } from "ethers";
 import { redactRpcText, redactRpcUrl, rpcConnection, rpcFetchRequest, rpcUrlProblem } from "../lib/rpcUrl";
-import { deploymentPath, type Deployment } from "../lib/deployments";
+import { deploymentPath, readJsonFile, type Deployment } from "../lib/deployments";
 import {
   backoffDelayMs,
   createJsonLineLogger,
@@ -121,7 +121,7 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
 
 function loadDeployment(file: string): Deployment {
   if (!fs.existsSync(file)) throw new Error(`No deployment file at ${file}: deploy first, or pass --deployment PATH`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
+  return readJsonFile<Deployment>(file, "the deployment file the keeper acts on");
 }
 
 /** The node's chain id, straight over JSON-RPC, so the provider can be built with a fixed network afterwards. */

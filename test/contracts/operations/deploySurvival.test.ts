@@ -13,11 +13,11 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HARDHAT_CLI, ROOT, startRehearsalNode, type RehearsalNode, type Run } from "./childProcesses";
+import { HARDHAT_CLI, startInBackground, startRehearsalNode, type BackgroundRun, type RehearsalNode } from "./childProcesses";
 import { deployRehearsalEcosystem, REHEARSAL_ECOSYSTEM_ACCOUNT } from "../../../scripts/lib/rehearsalEcosystem";
 import type { DeployProgress, ProtocolDeployment } from "../../../scripts/lib/deployProtocol";
 import { seededRandom, startFailingRpcProxy, type FailingRpcProxy } from "./failingRpcProxy";
@@ -26,36 +26,15 @@ const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "
 /** How long one deploy run may take before the test gives up on it (a loaded CI machine is slow). */
 const RUN_TIMEOUT_MS = 150_000;
 
-interface DeployRun {
-  child: ChildProcess;
-  exited: Promise<Run>;
-  output(): string;
-}
-
 /** `hardhat run --network rehearsal scripts/deploy.ts` (or ops.ts, as npm runs it) in a process group of its own. */
-function startDeploy(rpcUrl: string, directory: string, viaOps = false): DeployRun {
+function startDeploy(rpcUrl: string, directory: string, viaOps = false): BackgroundRun {
   const args = viaOps
     ? [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/ops.ts", "deploy", "--network", "rehearsal"]
     : [HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", "scripts/deploy.ts"];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, REHEARSAL_RPC_URL: rpcUrl, DEPLOYER_PRIVATE_KEY: DEPLOYER.key, FLUX_DEPLOYMENTS_DIR: directory, FLUX_DEPLOY_CONFIG: "", FLUX_DEPLOY_FAIL_AFTER: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, output })));
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }, RUN_TIMEOUT_MS);
-  void exited.then(() => clearTimeout(timer));
-  return { child, exited, output: () => output };
+  const run = startInBackground(args, { REHEARSAL_RPC_URL: rpcUrl, DEPLOYER_PRIVATE_KEY: DEPLOYER.key, FLUX_DEPLOYMENTS_DIR: directory, FLUX_DEPLOY_CONFIG: "", FLUX_DEPLOY_FAIL_AFTER: "" });
+  const timer = setTimeout(() => void run.kill(), RUN_TIMEOUT_MS);
+  void run.exited.then(() => clearTimeout(timer));
+  return run;
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = RUN_TIMEOUT_MS): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The production deploy against the node and a second operator (scripts/deploy.ts, scripts/ops.ts), each on a
- * rehearsal node of its own (ports 8625-8628), as the operator meets them:
+ * rehearsal node of its own (ports 8625-8629), as the operator meets them:
  *
  *   - two runs at once: the second is refused by the deployments folder's lock (pid and host) and sends nothing;
  *     a lock whose owner is dead is reclaimed, and said so;
@@ -8,6 +8,7 @@
  *     lock goes, the journal stays whole and no transaction is sent after;
  *   - the node killed and restarted empty mid-deploy: the run stops, and the rerun refuses the new chain (genesis
  *     hash, deployer nonce) before it broadcasts anything, with the words to deploy afresh; nothing reaches it;
+ *   - a config that makes the deployer a proposer: after the hand-over the run still refuses to say "done";
  *   - 3% of RPC answers failing (HTTP 502 from a proxy, before or after the node saw the request): one run deploys
  *     everything, naming each retry a transient RPC error, with exactly one of every contract.
  */
@@ -17,7 +18,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HARDHAT_CLI, startInBackground, startRehearsalNode, type BackgroundRun, type RehearsalNode } from "./childProcesses";
+import { HARDHAT_CLI, ROOT, startInBackground, startRehearsalNode, type BackgroundRun, type RehearsalNode } from "./childProcesses";
 import { deployRehearsalEcosystem, REHEARSAL_ECOSYSTEM_ACCOUNT } from "../../../scripts/lib/rehearsalEcosystem";
 import type { DeployProgress, ProtocolDeployment } from "../../../scripts/lib/deployProtocol";
 import { seededRandom, startFailingRpcProxy, type FailingRpcProxy } from "./failingRpcProxy";
@@ -27,11 +28,11 @@ const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "
 const RUN_TIMEOUT_MS = 150_000;
 
 /** `hardhat run --network rehearsal scripts/deploy.ts` (or ops.ts, as npm runs it) in a process group of its own. */
-function startDeploy(rpcUrl: string, directory: string, viaOps = false): BackgroundRun {
+function startDeploy(rpcUrl: string, directory: string, viaOps = false, env: Record<string, string> = {}): BackgroundRun {
   const args = viaOps
     ? [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/ops.ts", "deploy", "--network", "rehearsal"]
     : [HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", "scripts/deploy.ts"];
-  const run = startInBackground(args, { REHEARSAL_RPC_URL: rpcUrl, DEPLOYER_PRIVATE_KEY: DEPLOYER.key, FLUX_DEPLOYMENTS_DIR: directory, FLUX_DEPLOY_CONFIG: "", FLUX_DEPLOY_FAIL_AFTER: "" });
+  const run = startInBackground(args, { REHEARSAL_RPC_URL: rpcUrl, DEPLOYER_PRIVATE_KEY: DEPLOYER.key, FLUX_DEPLOYMENTS_DIR: directory, FLUX_DEPLOY_CONFIG: "", FLUX_DEPLOY_FAIL_AFTER: "", ...env });
   const timer = setTimeout(() => void run.kill(), RUN_TIMEOUT_MS);
   void run.exited.then(() => clearTimeout(timer));
   return run;
@@ -119,6 +120,33 @@ describe("production deploy against a second operator and a failing node (script
       expect(rerun.code, rerun.output).to.equal(0);
       expect(rerun.output).to.include("continuing the deployment recorded in");
     });
+  });
+
+  it('says "done" only when the deployer holds no timelock role: a config naming it proposer never finishes', async () => {
+    const node = await startRehearsalNode(8629);
+    const directory = newDirectory("roles");
+    try {
+      await deployRehearsalEcosystem(await node.provider.getSigner(REHEARSAL_ECOSYSTEM_ACCOUNT), readArtifact);
+      const raw = JSON.parse(fs.readFileSync(path.join(ROOT, "config/networks/rehearsal.json"), "utf8"));
+      raw.timelock.proposers = [DEPLOYER.address]; // the deployer keeps proposing (and cancelling) after the hand-over
+      const file = path.join(directory, "deployer-proposes.json");
+      fs.writeFileSync(file, JSON.stringify(raw));
+      const first = await startDeploy(node.url, directory, false, { FLUX_DEPLOY_CONFIG: file }).exited;
+      expect(first.code, first.output).to.equal(0);
+      await node.provider.send("evm_increaseTime", [3_601]);
+      await node.provider.send("evm_mine", []);
+      const second = await startDeploy(node.url, directory, false, { FLUX_DEPLOY_CONFIG: file }).exited;
+      const last = second.output.trim().split("\n").find((line) => line.startsWith("not finished") || line.startsWith("done"));
+      console.log(`      after the hand-over: ${last}`);
+      expect(second.code, second.output).to.equal(0);
+      expect(second.output).to.not.match(/^done:/m);
+      expect(last).to.equal(
+        `not finished: 0 timelock operation(s) and 0 owner call(s) pending (see ${path.join(directory, "rehearsal.json")}); the deployer ` +
+          `${DEPLOYER.address} still holds the timelock's proposer, canceller role(s) (named in the config's timelock settings, or not yet renounced): not done while it does`,
+      );
+    } finally {
+      node.stop();
+    }
   });
 
   it("the node restarted empty mid-deploy: the run stops, and the rerun refuses the new chain before broadcasting anything", async () => {

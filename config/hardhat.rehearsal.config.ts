@@ -11,6 +11,10 @@
  *     validates against that file.
  *
  *   npx hardhat --config config/hardhat.rehearsal.config.ts node --port 8546      (npm run rehearsal:node)
+ *   npm run rehearsal:node -- --port 8650                                         (another port: a setting)
+ *
+ * Without --port the node listens on 127.0.0.1:8546 (REHEARSAL_NODE_PORT overrides), not Hardhat's 8545, which
+ * `npm start`'s chain uses; the tests start their rehearsal nodes on ports of their own (8620 and up).
  *
  * then REHEARSAL_RPC_URL=http://127.0.0.1:8546 for `--network rehearsal`. test/contracts/operations/ starts it the
  * same way (childProcesses.ts).
@@ -49,8 +53,18 @@ function asRealChainNode(provider: EIP1193Provider): EIP1193Provider {
   });
 }
 
+/** The rehearsal node's port when the command line names none. */
+export const DEFAULT_REHEARSAL_NODE_PORT = 8546;
+/** Whether the command line set `--<name>` itself (Hardhat fills in its own default otherwise, 8545 for the port). */
+const givenOnCommandLine = (name: string) => process.argv.some((argument) => argument === `--${name}` || argument.startsWith(`--${name}=`));
+
 subtask(TASK_NODE_CREATE_SERVER, async (args: { hostname: string; port: number; provider: EIP1193Provider }, _hre, runSuper) =>
-  runSuper({ ...args, provider: asRealChainNode(args.provider) }),
+  runSuper({
+    ...args,
+    hostname: givenOnCommandLine("hostname") ? args.hostname : "127.0.0.1",
+    port: givenOnCommandLine("port") ? args.port : Number(process.env.REHEARSAL_NODE_PORT ?? DEFAULT_REHEARSAL_NODE_PORT),
+    provider: asRealChainNode(args.provider),
+  }),
 );
 
 const config: HardhatUserConfig = {

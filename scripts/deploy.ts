@@ -15,6 +15,11 @@
 import hre from "hardhat";
 import { loadDeployConfig } from "../lib/deployConfig";
 import { deployProtocol } from "./lib/deployProtocol";
+import { redactRpcText } from "../lib/rpcUrl";
+
+/** The network's node URL, whose credentials and keys no line may show (every URL is shown as scheme://host:port). */
+const nodeUrl = process.env[`${hre.network.name.replace(/([A-Z])/g, "_$1").toUpperCase()}_RPC_URL`] ?? ""; // as hardhat.config.ts names it
+const say = (line: string) => redactRpcText(line, ...(nodeUrl ? [nodeUrl] : []));
 
 // A process manager's SIGTERM or a Ctrl-C: stop at once. Every transaction is recorded before it is sent and every
 // file is written by rename, so the journal is whole wherever this lands; exiting runs the lock's release.
@@ -32,7 +37,7 @@ async function main() {
   const config = loadDeployConfig(hre.network.name);
   const result = await deployProtocol(hre, {
     config,
-    log: (line) => console.log(line),
+    log: (line) => console.log(say(line)),
     failAfterStep: process.env.FLUX_DEPLOY_FAIL_AFTER || undefined,
   });
   console.log(
@@ -42,7 +47,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+  console.error(say(error instanceof Error ? error.message : String(error)));
+  if (process.env.DEBUG && error instanceof Error) console.error(say(error.stack ?? ""));
   process.exitCode = 1;
 });

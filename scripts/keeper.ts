@@ -25,8 +25,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
-import { deploymentPath, type Deployment } from "../lib/deployments";
+import { formatEther, formatUnits, JsonRpcProvider, Network, NonceManager, Wallet, type Provider } from "ethers";
+import { redactRpcText, redactRpcUrl, rpcConnection, rpcFetchRequest, rpcUrlProblem } from "../lib/rpcUrl";
+import { deploymentPath, readJsonFile, type Deployment } from "../lib/deployments";
 import {
   backoffDelayMs,
   createJsonLineLogger,
@@ -44,6 +45,28 @@ const LOCAL_CHAIN_ID = 31337;
 const DEFAULT_INTERVAL_SECONDS = 60;
 /** After failed passes, wait 2 s, 4 s, 8 s, ... but never more than this (or the interval, if longer). */
 const MAX_FAILURE_BACKOFF_MS = 5 * 60_000;
+/**
+ * The gas the keeper's account must be able to pay for at the current price to count as able to act: one liquidation
+ * with room to spare (a partial liquidation with its swaps measures about 600,000 gas).
+ */
+export const KEEPER_GAS_RESERVE_UNITS = 1_000_000n;
+
+/**
+ * Why the keeper's account cannot pay for a transaction, in words with its numbers, or undefined when it can: a keeper
+ * without gas money protects nobody, so such a pass is counted failed, never reported as fine.
+ */
+export async function gasShortfall(provider: Provider, account: string, gasSymbol: string): Promise<string | undefined> {
+  const [balance, fees] = await Promise.all([provider.getBalance(account), provider.getFeeData()]);
+  const price = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
+  const needed = price * KEEPER_GAS_RESERVE_UNITS;
+  if (balance >= needed && balance > 0n) return undefined;
+  return (
+    `the keeper's account ${account} holds ${formatEther(balance)} ${gasSymbol}, less than the gas of one liquidation ` +
+    `(${KEEPER_GAS_RESERVE_UNITS.toLocaleString("en-US")} gas at ${formatUnits(price, "gwei")} gwei = ${formatEther(needed)} ${gasSymbol}): ` +
+    `it cannot send anything; fund it`
+  );
+}
+
 /** Two stop signals closer together than this are one Ctrl-C delivered twice (see `stop` in main). */
 const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
@@ -112,26 +135,35 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = process.
 
 function loadDeployment(file: string): Deployment {
   if (!fs.existsSync(file)) throw new Error(`No deployment file at ${file}: deploy first, or pass --deployment PATH`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
+  return readJsonFile<Deployment>(file, "the deployment file the keeper acts on");
 }
 
 /** The node's chain id, straight over JSON-RPC, so the provider can be built with a fixed network afterwards. */
 async function fetchChainId(rpcUrl: string): Promise<number> {
-  const response = await fetch(rpcUrl, {
+  // Node's fetch refuses user:pass@ in a URL: they go in an Authorization header; errors name only scheme://host:port.
+  const connection = rpcConnection(rpcUrl);
+  const response = await fetch(connection.url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...connection.headers },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`The node at ${rpcUrl} answered HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`The node at ${redactRpcUrl(rpcUrl)} answered HTTP ${response.status}`);
   const body = (await response.json()) as { result?: string; error?: { message: string } };
-  if (!body.result) throw new Error(`The node at ${rpcUrl} gave no chain id: ${body.error?.message ?? "empty answer"}`);
+  if (!body.result) throw new Error(`The node at ${redactRpcUrl(rpcUrl)} gave no chain id: ${body.error?.message ?? "empty answer"}`);
   return Number(BigInt(body.result));
 }
 
+/** The node URL in use, so that even a fatal error's words leave its secret parts out. */
+let secretUrl = "";
+
 async function main() {
   const args = parseArguments(process.argv.slice(2));
-  const log = createJsonLineLogger();
+  const urlProblem = rpcUrlProblem(args.rpcUrl, "KEEPER_RPC_URL (or --rpc)");
+  if (urlProblem) throw new Error(urlProblem);
+  secretUrl = args.rpcUrl;
+  // Every line, the keeper's decisions and ethers' errors in them included: the node URL only as scheme://host:port.
+  const log = createJsonLineLogger((line) => console.log(redactRpcText(line, args.rpcUrl)));
   const deployment = loadDeployment(args.deploymentFile);
   // Before anything else: without the chain's gas token the keeper cannot weigh a transaction's cost.
   const gasToken = gasTokenOf(deployment);
@@ -183,7 +215,7 @@ async function main() {
     } catch (error) {
       const delayMs = Math.min(backoffDelayMs(failures, 2_000), MAX_FAILURE_BACKOFF_MS);
       log({ vault: "*", action: "error", reason: `node unreachable: ${describeError(error)}`, numbers: { retryInMs: delayMs } });
-      if (args.once && failures >= DEFAULT_KEEPER_OPTIONS.retry.attempts) throw new Error(`The node at ${args.rpcUrl} does not answer`);
+      if (args.once && failures >= DEFAULT_KEEPER_OPTIONS.retry.attempts) throw new Error(`The node at ${redactRpcUrl(args.rpcUrl)} does not answer`);
       await pause(delayMs);
     }
   }
@@ -200,7 +232,7 @@ async function main() {
     key = LOCAL_KEEPER_KEY;
   }
   let wallet: Wallet;
-  const provider = new JsonRpcProvider(args.rpcUrl, Network.from(chainId), { staticNetwork: true });
+  const provider = new JsonRpcProvider(rpcFetchRequest(args.rpcUrl), Network.from(chainId), { staticNetwork: true });
   try {
     wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
   } catch {
@@ -233,6 +265,11 @@ async function main() {
     },
   });
 
+  /** A loud refusal when the account cannot pay gas (undefined when it can, or on a dry run, which sends nothing). */
+  const cannotPayGas = async () => (args.dryRun ? undefined : gasShortfall(provider, wallet.address, gasToken.symbol).catch(() => undefined));
+  const shortAtStart = await cannotPayGas();
+  if (shortAtStart) log({ vault: "*", action: "error", reason: `NO GAS: ${shortAtStart}; every pass counts as failed until it is funded` });
+
   let consecutiveFailures = 0;
   let largestPriceMoveBps = 0;
   let lastBlock = -1;
@@ -241,6 +278,12 @@ async function main() {
       passRunning = true;
       const summary = await keeper.runOnce().finally(() => (passRunning = false));
       largestPriceMoveBps = summary.largestPriceMoveBps;
+      const short = await cannotPayGas();
+      if (short) {
+        // The pass decided, but nothing it decided can be sent: a failed pass, whatever its summary says.
+        log({ vault: "*", action: "pass", reason: "pass complete", numbers: { ...summary, failed: summary.failed + 1 } });
+        throw new Error(`NO GAS: ${short}`);
+      }
       consecutiveFailures = 0;
       log({ vault: "*", action: "pass", reason: "pass complete", numbers: { ...summary } });
     } catch (error) {
@@ -286,7 +329,7 @@ async function main() {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(redactRpcText(error instanceof Error ? error.message : String(error), secretUrl));
     process.exit(1);
   });
 }

@@ -21,7 +21,7 @@
  *               "upgrade": "ts-node --transpile-only scripts/ops.ts upgrade"
  */
 import "dotenv/config";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 
 const COMMANDS: Record<string, { script: string; options: Record<string, string> }> = {
@@ -79,6 +79,23 @@ if (command === "deploy" && !env.DEPLOYER_PRIVATE_KEY && (env.PROPOSER_PRIVATE_K
   usage("npm run deploy signs with DEPLOYER_PRIVATE_KEY, which is not set: it will not deploy with the proposer's or executor's key");
 }
 
+// Hardhat runs the script in a process of its own: the whole tree runs in its own process group, and SIGINT or
+// SIGTERM sent to this process (npm's, a process manager's, a CI cancel's) is passed to that group, so nothing is
+// left running. The deploy stops at once (every transaction is in its journal before it is sent) and frees its lock.
 const hardhat = require.resolve("hardhat/internal/cli/bootstrap.js");
-const result = spawnSync(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: "inherit", env });
-process.exit(result.status ?? 1);
+const child = spawn(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: "inherit", env, detached: true });
+let stoppedBy: NodeJS.Signals | undefined;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    stoppedBy ??= signal;
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      /* already gone */
+    }
+  });
+}
+child.on("exit", (code, signal) => {
+  if (stoppedBy) process.exit(128 + (stoppedBy === "SIGINT" ? 2 : stoppedBy === "SIGTERM" ? 15 : 1));
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -29,6 +29,36 @@ export function runCommand(command: string, args: string[], env: Record<string, 
   });
 }
 
+/** A command of the deploy's running in the background: its output so far, and a kill of its whole process group. */
+export interface BackgroundRun {
+  child: ChildProcess;
+  exited: Promise<Run>;
+  output(): string;
+  running(): boolean;
+  kill(): Promise<Run>;
+}
+
+/** `args` run with node in the project root, in a process group of its own (`hardhat run` forks the script), so it can be killed whole. */
+export function startInBackground(args: string[], env: Record<string, string>): BackgroundRun {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, output })));
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    child,
+    exited,
+    output: () => output,
+    running: () => !done,
+    kill: async () => {
+      if (!done) process.kill(-child.pid!, "SIGKILL");
+      return exited;
+    },
+  };
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();

@@ -20,14 +20,13 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ContractFactory, JsonRpcProvider, Wallet, ZeroAddress, getCreateAddress } from "ethers";
 import ERC1967_PROXY_ARTIFACT from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import { loadDeployConfig } from "../../../lib/deployConfig";
-import { HARDHAT_CLI, ROOT, startRehearsalNode, type RehearsalNode, type Run } from "./childProcesses";
+import { HARDHAT_CLI, startInBackground, startRehearsalNode, type RehearsalNode, type Run } from "./childProcesses";
 import { deployRehearsalEcosystem, ecosystemMismatches, REHEARSAL_ECOSYSTEM_ACCOUNT } from "../../../scripts/lib/rehearsalEcosystem";
 import type { DeployProgress, ProtocolDeployment, ProtocolVaultRecord } from "../../../scripts/lib/deployProtocol";
 import type { JournalTransaction, TransactionKind } from "../../../scripts/lib/deployJournal";
@@ -41,7 +40,7 @@ const DEPLOYER = { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key: "
 const RUN_TIMEOUT_MS = 60_000;
 
 describe("production deployment killed with a transaction pending, at every kind of step (scripts/deploy.ts)", function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   let node: RehearsalNode | undefined;
   let provider: JsonRpcProvider;
@@ -57,29 +56,14 @@ describe("production deployment killed with a transaction pending, at every kind
   const readDeployment = () => JSON.parse(fs.readFileSync(path.join(directory, "rehearsal.json"), "utf8")) as ProtocolDeployment;
 
   /** `hardhat run --network rehearsal scripts/deploy.ts` in a process group of its own, so it can be killed whole. */
-  function startDeploy() {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", "scripts/deploy.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, REHEARSAL_RPC_URL: RPC_URL, DEPLOYER_PRIVATE_KEY: DEPLOYER.key, FLUX_DEPLOYMENTS_DIR: directory, FLUX_DEPLOY_CONFIG: "", FLUX_DEPLOY_FAIL_AFTER: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
+  const startDeploy = () =>
+    startInBackground([HARDHAT_CLI, "run", "--no-compile", "--network", "rehearsal", "scripts/deploy.ts"], {
+      REHEARSAL_RPC_URL: RPC_URL,
+      DEPLOYER_PRIVATE_KEY: DEPLOYER.key,
+      FLUX_DEPLOYMENTS_DIR: directory,
+      FLUX_DEPLOY_CONFIG: "",
+      FLUX_DEPLOY_FAIL_AFTER: "",
     });
-    let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, output })));
-    let done = false;
-    void exited.then(() => (done = true));
-    return {
-      exited,
-      output: () => output,
-      running: () => !done,
-      kill: async () => {
-        process.kill(-child.pid!, "SIGKILL");
-        await exited;
-      },
-    };
-  }
 
   /** A deploy run to its end on a node that mines every transaction at once. */
   async function deployToTheEnd(): Promise<Run> {

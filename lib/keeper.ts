@@ -388,30 +388,29 @@ export function isTransientRpcError(error: unknown): boolean {
 export function describeError(error: unknown, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
   const candidate = error as { revert?: { name: string; args: unknown[] }; data?: unknown; shortMessage?: string; message?: string };
   if (candidate?.revert) return `${candidate.revert.name}(${[...candidate.revert.args].map(String).join(", ")})`;
-  if (contract && typeof candidate?.data === "string" && candidate.data.length >= 10) {
-    try {
-      const parsed = contract.interface.parseError(candidate.data);
-      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
-    } catch {
-      // Not one of the contract's errors: fall back to the message.
-    }
-  }
+  const named = typeof candidate?.data === "string" ? namedError(candidate.data, contract) : null;
+  if (named) return named;
   const message = candidate?.shortMessage ?? candidate?.message ?? String(error);
   return message.split("\n")[0];
 }
 
-/** Revert data (a custom error's bytes) in words: the error's name and arguments when `contract`'s ABI has it. */
-export function describeRevertData(data: string, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
-  if (data === "0x" || data === "") return "reverted without a reason";
-  if (contract && data.length >= 10) {
-    try {
-      const parsed = contract.interface.parseError(data);
-      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
-    } catch {
-      // Not one of the contract's errors.
-    }
+type ErrorDecoder = { interface: { parseError(data: string): { name: string; args: unknown } | null } };
+
+/** A custom error's bytes as `Name(arg, ...)` when `contract`'s ABI has the error, else null. */
+function namedError(data: string, contract?: ErrorDecoder): string | null {
+  if (!contract || data.length < 10) return null;
+  try {
+    const parsed = contract.interface.parseError(data);
+    return parsed ? `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})` : null;
+  } catch {
+    return null; // not one of the contract's errors
   }
-  return `reverted with data ${data.slice(0, 74)}`;
+}
+
+/** Revert data (a custom error's bytes) in words: the error's name and arguments when `contract`'s ABI has it. */
+export function describeRevertData(data: string, contract?: ErrorDecoder): string {
+  if (data === "0x" || data === "") return "reverted without a reason";
+  return namedError(data, contract) ?? `reverted with data ${data.slice(0, 74)}`;
 }
 
 // ---------------------------------------------------------------- structured log

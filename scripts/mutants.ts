@@ -213,6 +213,13 @@ function prepareCopy(root: string): string {
     fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"), "dir");
+  // Mocha's per-test limit (5 min in hardhat.config.ts) is for one test on an idle machine; the stateful invariants
+  // need longer while two mutants compile beside them, and a test cut off by it says nothing about the mutant. The
+  // copy gets 20 minutes (each mutant is still bounded by MUTANT_TIMEOUT_MS).
+  const configFile = path.join(copy, "hardhat.config.ts");
+  const config = fs.readFileSync(configFile, "utf8");
+  if (config.includes("mocha: { timeout: 300_000 }")) fs.writeFileSync(configFile, config.replace("mocha: { timeout: 300_000 }", "mocha: { timeout: 1_200_000 }"));
+  else console.warn("mutants: hardhat.config.ts has no `mocha: { timeout: 300_000 }` to lengthen; tests keep its own limit");
   // Hardhat's compile cache is keyed by absolute path (and compares content hashes): re-key it to the copy, or the
   // copy's first compile rebuilds every contract (two minutes of solc-js) instead of nothing.
   const cacheFile = path.join(copy, "cache", "solidity-files-cache.json");

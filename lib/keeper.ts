@@ -9,7 +9,11 @@
  *   there and we only wait for it; if not, the next attempt simulates again (a liquidated position is no longer
  *   liquidatable, a harvested vault has nothing pending), so nothing is ever sent twice;
  * - reads are retried with exponential backoff; a pass scans thousands of positions in a few calls
- *   (`positionViews` in pages).
+ *   (the lens's `keeperPage` in pages);
+ * - one bad feed stops only what depends on it: positions whose token price the oracle refuses are held with the
+ *   reason (and liquidated by the first pass that can value them), every other position goes ahead, and each scan,
+ *   liquidation, order and harvest is isolated so that one failure never throws the pass;
+ * - a liquidation is sent only when its bounty pays its gas times `bountyGasMarginMultiplier` (shouldLiquidate).
  *
  * The decision functions are pure and exported for tests; `scripts/keeper.ts` is the command line around `Keeper`.
  */
@@ -90,7 +94,7 @@ export function gasCostUsd(gasUnits: bigint, gasPriceWei: bigint, gasTokenPriceW
   return Number(costWad) / 1e18;
 }
 
-/** The `positionViews` pages that cover ids 1..lastPositionId, `pageSize` ids each. */
+/** The `keeperPage` pages that cover ids 1..lastPositionId, `pageSize` ids each. */
 export function scanPages(lastPositionId: number, pageSize: number): Array<{ firstId: number; count: number }> {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`The scan page size must be a whole number of at least 1, not ${pageSize}`);
   const pages: Array<{ firstId: number; count: number }> = [];
@@ -386,30 +390,29 @@ export function isTransientRpcError(error: unknown): boolean {
 export function describeError(error: unknown, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
   const candidate = error as { revert?: { name: string; args: unknown[] }; data?: unknown; shortMessage?: string; message?: string };
   if (candidate?.revert) return `${candidate.revert.name}(${[...candidate.revert.args].map(String).join(", ")})`;
-  if (contract && typeof candidate?.data === "string" && candidate.data.length >= 10) {
-    try {
-      const parsed = contract.interface.parseError(candidate.data);
-      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
-    } catch {
-      // Not one of the contract's errors: fall back to the message.
-    }
-  }
+  const named = typeof candidate?.data === "string" ? namedError(candidate.data, contract) : null;
+  if (named) return named;
   const message = candidate?.shortMessage ?? candidate?.message ?? String(error);
   return message.split("\n")[0];
 }
 
-/** Revert data (a custom error's bytes) in words: the error's name and arguments when `contract`'s ABI has it. */
-export function describeRevertData(data: string, contract?: { interface: { parseError(data: string): { name: string; args: unknown } | null } }): string {
-  if (data === "0x" || data === "") return "reverted without a reason";
-  if (contract && data.length >= 10) {
-    try {
-      const parsed = contract.interface.parseError(data);
-      if (parsed) return `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})`;
-    } catch {
-      // Not one of the contract's errors.
-    }
+type ErrorDecoder = { interface: { parseError(data: string): { name: string; args: unknown } | null } };
+
+/** A custom error's bytes as `Name(arg, ...)` when `contract`'s ABI has the error, else null. */
+function namedError(data: string, contract?: ErrorDecoder): string | null {
+  if (!contract || data.length < 10) return null;
+  try {
+    const parsed = contract.interface.parseError(data);
+    return parsed ? `${parsed.name}(${[...(parsed.args as unknown[])].map(String).join(", ")})` : null;
+  } catch {
+    return null; // not one of the contract's errors
   }
-  return `reverted with data ${data.slice(0, 74)}`;
+}
+
+/** Revert data (a custom error's bytes) in words: the error's name and arguments when `contract`'s ABI has it. */
+export function describeRevertData(data: string, contract?: ErrorDecoder): string {
+  if (data === "0x" || data === "") return "reverted without a reason";
+  return namedError(data, contract) ?? `reverted with data ${data.slice(0, 74)}`;
 }
 
 // ---------------------------------------------------------------- structured log
@@ -462,7 +465,7 @@ export interface KeeperOptions {
   /** Liquidate only when the bounty (plus any reserve incentive) is worth at least the gas times this; 0 sends
    *  every liquidation whatever its gas (see shouldLiquidate). */
   bountyGasMarginMultiplier: number;
-  /** Positions per `positionViews` call. A view costs about 39k gas (more with debt): 300 of them, about 12M gas,
+  /** Positions per `keeperPage` call. A view costs about 39k gas (more with debt): 300 of them, about 12M gas,
    *  stay under common nodes' eth_call gas caps and under Osaka's 16.7M per transaction (EIP-7825), should a node
    *  apply that to calls too. */
   scanPageSize: number;
@@ -506,7 +509,7 @@ export interface KeeperRunSummary {
   /** JSON-RPC requests this pass made: one per provider or contract call, retries included (a send and its
    *  receipt count one each, though ethers may spend a few more requests filling in fees). */
   rpcCalls: number;
-  /** Of those, the position scans: one `lastPositionId` plus one `positionViews` per page, per vault. */
+  /** Of those, the position scans: one `lastPositionId` plus one `keeperPage` per page, per vault. */
   scanRpcCalls: number;
   /** Position ids scanned (closed positions included: ids are never reused). */
   positionsScanned: number;

@@ -22,6 +22,21 @@ function keeperFor(fixture: VaultFixture) {
   return { keeper, entries };
 }
 
+/** Opens a position on `deployed` with `own` of `ownSymbol` from the farmer and `borrowed` of the other token. */
+async function openWith(deployed: VaultFixture["stable"], farmer: Signer, ownSymbol: string, own: bigint, borrowed: bigint): Promise<bigint> {
+  const ownIsToken0 = deployed.token0Symbol === ownSymbol;
+  await deployed.vault.connect(farmer).open({
+    amount0: ownIsToken0 ? own : 0n,
+    amount1: ownIsToken0 ? 0n : own,
+    borrow0: ownIsToken0 ? 0n : borrowed,
+    borrow1: ownIsToken0 ? borrowed : 0n,
+    minShares: 0n,
+    minLp: 0,
+    deadline: FAR_FUTURE,
+  });
+  return deployed.vault.lastPositionId();
+}
+
 /**
  * Mid-crash, the WETH feed stops answering: WETH falls to $1,350 (two WETH-USDC positions past the kill factor),
  * then the feed freezes while time runs on past its staleness window, and USDC depegs to $0.90 on the stable pair
@@ -31,34 +46,11 @@ async function crashWithWethFeedFrozen() {
   const fixture = await loadFixture(vaultStackFixture);
   const { volatile, stable, alice, bob, carol, tokens, liquidator } = fixture;
   const wethIsToken0 = volatile.token0Symbol === "WETH";
-  const openWeth = async (farmer: Signer, borrowedUsdc: bigint) => {
-    await volatile.vault.connect(farmer).open({
-      amount0: wethIsToken0 ? WETH(1) : 0n,
-      amount1: wethIsToken0 ? 0n : WETH(1),
-      borrow0: wethIsToken0 ? 0n : borrowedUsdc,
-      borrow1: wethIsToken0 ? borrowedUsdc : 0n,
-      minShares: 0n,
-      minLp: 0,
-      deadline: FAR_FUTURE,
-    });
-    return volatile.vault.lastPositionId();
-  };
-  const wethIds = [await openWeth(alice, USDC(4_000)), await openWeth(bob, USDC(3_900))];
+  const wethIds = [await openWith(volatile, alice, "WETH", WETH(1), USDC(4_000)), await openWith(volatile, bob, "WETH", WETH(1), USDC(3_900))];
   // 10x on the stable pair: 1,000 USDC of the farmer's, 9,000 USDT borrowed.
   const usdcIsToken0 = stable.token0Symbol === "USDC";
   const stableIds: bigint[] = [];
-  for (const farmer of [alice, bob, carol]) {
-    await stable.vault.connect(farmer).open({
-      amount0: usdcIsToken0 ? USDC(1_000) : 0n,
-      amount1: usdcIsToken0 ? 0n : USDC(1_000),
-      borrow0: usdcIsToken0 ? 0n : USDC(9_000),
-      borrow1: usdcIsToken0 ? USDC(9_000) : 0n,
-      minShares: 0n,
-      minLp: 0,
-      deadline: FAR_FUTURE,
-    });
-    stableIds.push(await stable.vault.lastPositionId());
-  }
+  for (const farmer of [alice, bob, carol]) stableIds.push(await openWith(stable, farmer, "USDC", USDC(1_000), USDC(9_000)));
   if (wethIsToken0) await moveMarket(fixture, volatile, 1_350, 1);
   else await moveMarket(fixture, volatile, 1, 1_350);
   for (const id of wethIds) expect((await volatile.vault.positionView(id)).liquidatable, `WETH-USDC #${id} past the kill factor`).to.equal(true);
@@ -148,16 +140,7 @@ describe("keeper weighs gas against the bounty", () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { volatile, alice, liquidator, tokens } = fixture;
     const wethIsToken0 = volatile.token0Symbol === "WETH";
-    await volatile.vault.connect(alice).open({
-      amount0: wethIsToken0 ? WETH(1) : 0n,
-      amount1: wethIsToken0 ? 0n : WETH(1),
-      borrow0: wethIsToken0 ? 0n : USDC(4_000),
-      borrow1: wethIsToken0 ? USDC(4_000) : 0n,
-      minShares: 0n,
-      minLp: 0,
-      deadline: FAR_FUTURE,
-    });
-    const id = await volatile.vault.lastPositionId();
+    const id = await openWith(volatile, alice, "WETH", WETH(1), USDC(4_000));
     if (wethIsToken0) await moveMarket(fixture, volatile, 1_350, 1);
     else await moveMarket(fixture, volatile, 1, 1_350);
     expect((await volatile.vault.positionView(id)).liquidatable).to.equal(true);

@@ -14,9 +14,10 @@ import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtu
 import { moveMarket } from "../vault/market";
 import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 import { eventsOf, holdings, usd6, usdDelta, usdOf } from "./vaultAttackHelpers";
+import { BPS } from "../../../lib/math";
+import { LIQUIDATION_INCENTIVE_BPS, writeOffIncentive } from "../../../lib/pools";
 
-const BPS = 10_000n;
-const INCENTIVE_BPS = 500n;
+const INCENTIVE_BPS = LIQUIDATION_INCENTIVE_BPS;
 /** Gas priced for the printout: 50 gwei on an L1 at the local ETH price. */
 const GAS_USD = (gas: bigint) => (Number(gas) * 50e-9 * 2_000);
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(2) : n.toPrecision(6));
@@ -181,7 +182,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
       const view = await vault.positionView(id);
       const shortfallUsd = Number(BigInt(view.debtValueWad) - BigInt(view.valueWad)) / 1e18;
       await usdcPool.accrueInterest();
-      const poolBefore = BigInt(await usdcPool.cash()) + BigInt(await usdcPool.totalBorrows());
+      const cashBefore = BigInt(await usdcPool.cash());
+      const poolBefore = cashBefore + BigInt(await usdcPool.totalBorrows());
       const lendersBefore = BigInt(await usdcPool.totalAssets());
       const reservesBefore = BigInt(await usdcPool.reserves());
       const floor = BigInt((await usdcPool.configuration()).reserveFloor);
@@ -200,9 +202,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
       // The liquidator paid the LP's whole value: the bad debt is the shortfall, rounded for the pool.
       expect(badDebtUsd, `${label}: bad debt vs shortfall`).to.be.at.most(shortfallUsd + 0.01);
       // The incentive is exactly 5% of the bad debt (rounded down), unless the cap or the floor is lower.
-      const reserveAboveFloor = reservesBefore - covered > floor ? reservesBefore - covered - floor : 0n;
       const share = (badDebt * INCENTIVE_BPS) / BPS;
-      const expected = [share, cap, reserveAboveFloor].reduce((a, b) => (a < b ? a : b));
+      const expected = writeOffIncentive(badDebt, { reserves: reservesBefore, reserveFloor: floor, cash: cashBefore, cap });
       expect(incentive, `${label}: incentive`).to.be.closeTo(expected, 10n); // the block's accrual moves the reserve by wei
       expect(incentive, `${label}: incentive vs 5%`).to.be.at.most(share);
       expect(reservesAfter, `${label}: the reserve never pays below its floor`).to.be.at.least(toFloor ? 0n : floor);

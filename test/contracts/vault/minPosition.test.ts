@@ -42,11 +42,23 @@ describe("Vault minimum position value (USD)", () => {
     await expect(vault.connect(alice).setMinPositionValue(1)).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
     await expect(vault.connect(deployer).setMinPositionValue(MIN_POSITION_USD_L1)).to.emit(vault, "MinPositionValueUpdated").withArgs(0, MIN_POSITION_USD_L1);
     expect(await vault.minPositionValueUsd()).to.equal(BigInt(MIN_POSITION_USD_L1));
-    const params = (usd: number) => ({ amount0: usd6(usd / 2), amount1: usd6(usd / 2), borrow0: 0n, borrow1: 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE });
+    // 2x: half supplied, half borrowed, in both tokens.
+    const params = (usd: number, borrow = true) => ({
+      amount0: usd6(usd / 4), amount1: usd6(usd / 4), borrow0: borrow ? usd6(usd / 4) : 0n, borrow1: borrow ? usd6(usd / 4) : 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE,
+    });
+    const minimum = BigInt(MIN_POSITION_USD_L1) * 10n ** 18n;
     await expect(vault.connect(alice).open(params(1_990)))
       .to.be.revertedWithCustomError(vault, "PositionValueTooSmall")
-      .withArgs((value: bigint) => value < BigInt(MIN_POSITION_USD_L1) * 10n ** 18n && value > 1_980n * 10n ** 18n, BigInt(MIN_POSITION_USD_L1) * 10n ** 18n);
+      .withArgs((value: bigint) => value < minimum && value > 1_980n * 10n ** 18n, minimum);
     await expect(vault.connect(alice).open(params(2_010))).to.emit(vault, "PositionOpened");
+    const id = await vault.lastPositionId();
+    // Borrowing more into a position below the minimum is refused; adding collateral alone never is (a rescue).
+    const small = await (await vault.connect(alice).open(params(400, false))).wait();
+    expect(small!.status).to.equal(1);
+    const smallId = await vault.lastPositionId();
+    await expect(vault.connect(alice).increase(smallId, { ...params(0, false), amount0: 0n, amount1: 0n, borrow1: usd6(1) })).to.be.revertedWithCustomError(vault, "PositionValueTooSmall");
+    await expect(vault.connect(alice).increase(smallId, params(100, false))).to.emit(vault, "PositionIncreased");
+    await expect(vault.connect(alice).increase(id, params(40))).to.emit(vault, "PositionIncreased");
   });
 
   it(`at $${MIN_POSITION_USD_L1}, liquidating the smallest stable position (10x, just past the kill factor) pays the liquidator's gas at 50 gwei on an L1, through the pair`, async () => {

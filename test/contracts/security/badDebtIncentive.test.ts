@@ -10,8 +10,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract, ContractTransactionReceipt, Signer } from "ethers";
-import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
-import { moveMarket } from "../vault/market";
+import { vaultStackFixture, type VaultFixture } from "../vault/fixtures";
+import { moveUsdc, openStable10x } from "../vault/stableHelpers";
 import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 import { eventsOf, holdings, usd6, usdDelta, usdOf } from "./vaultAttackHelpers";
 import { BPS } from "../../../lib/math";
@@ -26,32 +26,8 @@ async function addr(c: { getAddress(): Promise<string> }) {
   return c.getAddress();
 }
 
-/** Opens a 10x stable position worth about `valueUsd`: 10% supplied in USDC, 90% borrowed in USDT, so a USDC depeg
- *  lowers its value and not its debt. */
-async function openStable10x(fixture: VaultFixture, owner: Signer, valueUsd: number): Promise<{ id: bigint; gas: bigint }> {
-  const vault = fixture.stable.vault;
-  const usdcIs0 = fixture.stable.token0Symbol === "USDC";
-  const supply = usd6(valueUsd / 10);
-  const borrow = usd6((valueUsd * 9) / 10);
-  const receipt = await (
-    await vault.connect(owner).open({
-      amount0: usdcIs0 ? supply : 0n,
-      amount1: usdcIs0 ? 0n : supply,
-      borrow0: usdcIs0 ? 0n : borrow,
-      borrow1: usdcIs0 ? borrow : 0n,
-      minShares: 0n,
-      minLp: 0n,
-      deadline: FAR_FUTURE,
-    })
-  ).wait();
-  return { id: await vault.lastPositionId(), gas: receipt!.gasUsed };
-}
-
 /** USDC to $0.80 on the feed, the pair arbitraged to it. */
-async function depegUsdc(fixture: VaultFixture) {
-  const usdcIs0 = fixture.stable.token0Symbol === "USDC";
-  await moveMarket(fixture, fixture.stable, usdcIs0 ? 0.8 : 1, usdcIs0 ? 1 : 0.8);
-}
+const depegUsdc = (fixture: VaultFixture) => moveUsdc(fixture, 0.8);
 
 interface Cleared {
   badDebtUsd: number;

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "./fixtures";
-import { moveMarket } from "./market";
+import { moveUsdc, openStable10x } from "./stableHelpers";
 import { moveWeth, openWeth, wethVault } from "./ordersHelpers";
 import { eventsOf, usd6, usdOf } from "../security/vaultAttackHelpers";
 
@@ -66,19 +66,8 @@ describe("Vault minimum position value (USD)", () => {
     const { stable, deployer, alice } = fixture;
     // 10x, 90% borrowed in USDT; USDC to $0.89 takes it past the 95% kill factor, not underwater.
     await stable.vault.connect(deployer).setMinPositionValue(MIN_POSITION_USD_L1);
-    const usdcIs0 = stable.token0Symbol === "USDC";
-    const value = MIN_POSITION_USD_L1 + 20;
-    await stable.vault.connect(alice).open({
-      amount0: usdcIs0 ? usd6(value / 10) : 0n,
-      amount1: usdcIs0 ? 0n : usd6(value / 10),
-      borrow0: usdcIs0 ? 0n : usd6((value * 9) / 10),
-      borrow1: usdcIs0 ? usd6((value * 9) / 10) : 0n,
-      minShares: 0n,
-      minLp: 0n,
-      deadline: FAR_FUTURE,
-    });
-    const id = await stable.vault.lastPositionId();
-    await moveMarket(fixture, stable, usdcIs0 ? 0.89 : 1, usdcIs0 ? 1 : 0.89);
+    const { id } = await openStable10x(fixture, alice, MIN_POSITION_USD_L1 + 20);
+    await moveUsdc(fixture, 0.89);
     await liquidationPays(fixture, stable.vault as unknown as Contract, id, "stable");
   });
 

@@ -116,6 +116,44 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     expect(dust.incentiveUsd, "split vs whole: incentives").to.be.at.most(whole.incentiveUsd + 0.01);
   });
 
+  it("WETH-USDC: 10 small 3x positions before a crash to $500, cleared by the owner's second account: the attacker loses", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { attacker, carol: second, tokens } = fixture;
+    const { vault: wethVaultContract } = await wethVault(fixture);
+    const vault = wethVaultContract as unknown as Contract;
+    const pair = fixture.volatile.pair as Contract;
+    const watched = [await addr(tokens.USDC), await addr(tokens.WETH), await addr(tokens.FLUX)];
+    await tokens.USDC.connect(second).faucet(usd6(10_000));
+    await tokens.USDC.connect(second).approve(await addr(vault), ethers.MaxUint256);
+    await tokens.WETH.connect(second).approve(await addr(vault), ethers.MaxUint256);
+    const accounts = [attacker.address, second.address];
+    const lpOf = async () => BigInt(await pair.balanceOf(attacker.address)) + BigInt(await pair.balanceOf(second.address));
+    const lpBefore = await lpOf();
+    const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
+    const ids: bigint[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await openWeth(fixture, attacker, 0.05, 3)); // $100 of WETH, $200 borrowed
+    await moveWeth(fixture, 500);
+    const view = await vault.positionView(ids[0]);
+    expect(BigInt(view.valueWad)).to.be.lessThan(BigInt(view.debtValueWad));
+    const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
+    let badDebtUsd = 0;
+    let incentiveUsd = 0;
+    for (const id of ids) {
+      const cleared = await liquidateByRepayment(fixture, vault, second, id);
+      badDebtUsd += cleared.badDebtUsd;
+      incentiveUsd += cleared.incentiveUsd;
+    }
+    let profit = 0;
+    for (const [i, who] of accounts.entries()) profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
+    profit += Number((((await lpOf()) - lpBefore) * lpPriceWad) / 10n ** 18n) / 1e18;
+    console.log(
+      `    [3g] 10 x $300 WETH-USDC at 3x, WETH $2,000 -> $500: bad debt $${fmt(badDebtUsd)}, incentives $${fmt(incentiveUsd)}, attacker profit before gas $${fmt(profit)} (was +$572.58 with a flat incentive)`,
+    );
+    expect(badDebtUsd).to.be.greaterThan(0);
+    expect(incentiveUsd).to.be.at.most(badDebtUsd * 0.05 + 1e-6);
+    expect(profit, "attacker's profit").to.be.at.most(0);
+  });
+
   it("an owner clearing his own underwater position gets no incentive; his second account gets 5% of the bad debt, never his equity back", async () => {
     const fixture = await loadFixture(vaultStackFixture);
     const { attacker, carol: second, tokens } = fixture;

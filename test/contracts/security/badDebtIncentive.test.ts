@@ -14,7 +14,8 @@ import { vaultStackFixture, type VaultFixture } from "../vault/fixtures";
 import { moveUsdc, openStable10x } from "../vault/stableHelpers";
 import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 import { eventsOf, holdings, usd6, usdDelta, usdOf } from "./vaultAttackHelpers";
-import { BPS } from "../../../lib/math";
+import { BPS, mulWadUp } from "../../../lib/math";
+import { tokenValueWadUp } from "../../../lib/vaultMath";
 import { LIQUIDATION_INCENTIVE_BPS, writeOffIncentive } from "../../../lib/pools";
 
 const INCENTIVE_BPS = LIQUIDATION_INCENTIVE_BPS;
@@ -234,4 +235,37 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     expect(proportional.poolCostUsd, "pool cost vs shortfall plus 5%").to.be.at.most(proportional.shortfallUsd * 1.05 + 0.01);
     expect(atFloor.poolCostUsd, "at the floor: pool cost vs shortfall").to.be.at.most(atFloor.shortfallUsd + 0.01);
   });
+
+  it("underwater repayment to the wei: the liquidator repays ceil(shares x value / debt) debt shares, so the pool writes off the shortfall and never a share more", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { alice, liquidator, tokens, farming } = fixture;
+    const { vault, wethIsToken0 } = await wethVault(fixture);
+    const usdcPool = fixture.pools.USDC;
+    const id = await openWeth(fixture, alice, 1, 3);
+    await moveWeth(fixture, 500);
+    await tokens.USDC.connect(liquidator).faucet(usd6(10_000));
+    await tokens.USDC.connect(liquidator).approve(await addr(vault), ethers.MaxUint256);
+    const view = await vault.positionView(id);
+    const position = await vault.positions(id);
+    const shares = BigInt(wethIsToken0 ? position.debtShares1 : position.debtShares0);
+    expect(BigInt(wethIsToken0 ? position.debtShares0 : position.debtShares1)).to.equal(0n); // all its debt is USDC
+    const receipt = await (await vault.connect(liquidator).liquidateWithRepayment(id)).wait();
+    const o = eventsOf(vault, receipt, "PositionLiquidated")[0].outcome;
+    const [repaid, badDebt] = (wethIsToken0 ? [o.repaid1, o.badDebt1] : [o.repaid0, o.badDebt0]).map(BigInt);
+    // The debt as the vault valued it in the liquidation's block (the pool's index of that block, debt rounded up);
+    // the value does not move between blocks (no trade, same feeds).
+    const index = BigInt(await usdcPool.borrowIndex({ blockTag: receipt!.blockNumber }));
+    const price = BigInt(await farming.oracle.priceOf(await addr(tokens.USDC)));
+    const debtValueWad = tokenValueWadUp(mulWadUp(shares, index), price, 6);
+    const value = BigInt(view.valueWad);
+    const repaidShares = (shares * value + debtValueWad - 1n) / debtValueWad; // rounded up, for the pool
+    console.log(
+      `    [3h] ${shares} debt shares at index ${index}: ${repaidShares} repaid (${Number(repaid) / 1e6} USDC), ${shares - repaidShares} written off (${Number(badDebt) / 1e6} USDC)`,
+    );
+    expect(repaid).to.equal(mulWadUp(repaidShares, index));
+    expect(badDebt).to.equal(mulWadUp(shares - repaidShares, index));
+    // One share fewer repaid (rounding down) would write off a share more than the shortfall.
+    expect((shares * value) % debtValueWad, "the case is not exact, so the rounding shows").to.not.equal(0n);
+  });
 });
+

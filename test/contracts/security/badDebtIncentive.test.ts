@@ -52,6 +52,61 @@ async function liquidateByRepayment(fixture: VaultFixture, vault: Contract, liqu
   };
 }
 
+/** The attack: the attacker opens `count` positions with `open`, `crash` puts them underwater, his second account
+ *  clears each by repayment. Returns the bad debt, the incentives and the attacker's profit over both accounts
+ *  (tokens and claimable credits at the oracle's prices after the crash, the LP taken at the fair LP price), before
+ *  gas, and the gas. */
+async function dustAttack(
+  fixture: VaultFixture,
+  vault: Contract,
+  watched: string[],
+  count: number,
+  open: () => Promise<{ id: bigint; gas: bigint }>,
+  crash: () => Promise<void>,
+) {
+  const { attacker, carol: second } = fixture;
+  const pair = await ethers.getContractAt("IERC20", await vault.pair());
+  const accounts = [attacker.address, second.address];
+  const lpOf = async () => (await pair.balanceOf(attacker.address)) + (await pair.balanceOf(second.address));
+  const lpBefore = await lpOf();
+  const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
+  let gas = 0n;
+  const ids: bigint[] = [];
+  for (let i = 0; i < count; i++) {
+    const opened = await open();
+    ids.push(opened.id);
+    gas += opened.gas;
+  }
+  await crash();
+  const view = await vault.positionView(ids[0]);
+  expect(BigInt(view.valueWad), "underwater after the crash").to.be.lessThan(BigInt(view.debtValueWad));
+  const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
+  let badDebtUsd = 0;
+  let incentiveUsd = 0;
+  for (const id of ids) {
+    const cleared = await liquidateByRepayment(fixture, vault, second, id);
+    badDebtUsd += cleared.badDebtUsd;
+    incentiveUsd += cleared.incentiveUsd;
+    gas += cleared.gas;
+  }
+  let profit = 0;
+  for (const [i, who] of accounts.entries()) profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
+  profit += Number((((await lpOf()) - lpBefore) * lpPriceWad) / 10n ** 18n) / 1e18;
+  return { profit, badDebtUsd, incentiveUsd, gas };
+}
+
+/** Alice's 3x WETH-USDC position ($2,000 of WETH, $4,000 of USDC debt) after WETH falls to $500: about $1,000
+ *  underwater, all its debt in USDC; the liquidator holds 10,000 USDC approved to the vault. */
+async function underwaterWethFixture() {
+  const fixture = await vaultStackFixture();
+  const { vault, wethIsToken0 } = await wethVault(fixture);
+  const id = await openWeth(fixture, fixture.alice, 1, 3);
+  await moveWeth(fixture, 500);
+  await fixture.tokens.USDC.connect(fixture.liquidator).faucet(usd6(10_000));
+  await fixture.tokens.USDC.connect(fixture.liquidator).approve(await addr(vault), ethers.MaxUint256);
+  return { fixture, vault, wethIsToken0, usdcPool: fixture.pools.USDC, id };
+}
+
 describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)", function () {
   this.timeout(600_000);
 
@@ -59,7 +114,6 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     const fixture = await loadFixture(vaultStackFixture);
     const { attacker, carol: second, tokens } = fixture;
     const vault = fixture.stable.vault as unknown as Contract;
-    const pair = fixture.stable.pair as Contract;
     const watched = [await addr(tokens.USDC), await addr(tokens.USDT), await addr(tokens.FLUX)];
     // The second account brings the repayment (USDT) itself.
     await tokens.USDT.connect(second).approve(await addr(vault), ethers.MaxUint256);
@@ -70,35 +124,7 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
      *  fair LP price), before gas. */
     const run = async (label: string, count: number, valueUsd: number) => {
       await snapshot.restore();
-      const accounts = [attacker.address, second.address];
-      const lpOf = async () => BigInt(await pair.balanceOf(attacker.address)) + BigInt(await pair.balanceOf(second.address));
-      const lpBefore = await lpOf();
-      const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
-      let gas = 0n;
-      const ids: bigint[] = [];
-      for (let i = 0; i < count; i++) {
-        const opened = await openStable10x(fixture, attacker, valueUsd);
-        ids.push(opened.id);
-        gas += opened.gas;
-      }
-      await depegUsdc(fixture);
-      const view = await vault.positionView(ids[0]);
-      expect(BigInt(view.valueWad), `${label}: underwater after the depeg`).to.be.lessThan(BigInt(view.debtValueWad));
-      const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
-      let badDebtUsd = 0;
-      let incentiveUsd = 0;
-      for (const id of ids) {
-        const cleared = await liquidateByRepayment(fixture, vault, second, id);
-        badDebtUsd += cleared.badDebtUsd;
-        incentiveUsd += cleared.incentiveUsd;
-        gas += cleared.gas;
-      }
-      let profit = 0;
-      for (const [i, who] of accounts.entries()) {
-        profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
-      }
-      const lpTaken = (await lpOf()) - lpBefore;
-      profit += Number((lpTaken * lpPriceWad) / 10n ** 18n) / 1e18;
+      const { profit, badDebtUsd, incentiveUsd, gas } = await dustAttack(fixture, vault, watched, count, () => openStable10x(fixture, attacker, valueUsd), () => depegUsdc(fixture));
       console.log(
         `    [3${label}] ${count} x $${valueUsd} at 10x, USDC to $0.80: bad debt $${fmt(badDebtUsd)}, incentives $${fmt(incentiveUsd)} ` +
           `(${((incentiveUsd / Math.max(badDebtUsd, 1e-9)) * 100).toFixed(2)}%), attacker profit before gas $${fmt(profit)}, gas ${gas} ($${fmt(GAS_USD(gas))} at 50 gwei)`,
@@ -122,31 +148,18 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     const { attacker, carol: second, tokens } = fixture;
     const { vault: wethVaultContract } = await wethVault(fixture);
     const vault = wethVaultContract as unknown as Contract;
-    const pair = fixture.volatile.pair as Contract;
     const watched = [await addr(tokens.USDC), await addr(tokens.WETH), await addr(tokens.FLUX)];
     await tokens.USDC.connect(second).faucet(usd6(10_000));
     await tokens.USDC.connect(second).approve(await addr(vault), ethers.MaxUint256);
     await tokens.WETH.connect(second).approve(await addr(vault), ethers.MaxUint256);
-    const accounts = [attacker.address, second.address];
-    const lpOf = async () => BigInt(await pair.balanceOf(attacker.address)) + BigInt(await pair.balanceOf(second.address));
-    const lpBefore = await lpOf();
-    const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
-    const ids: bigint[] = [];
-    for (let i = 0; i < 10; i++) ids.push(await openWeth(fixture, attacker, 0.05, 3)); // $100 of WETH, $200 borrowed
-    await moveWeth(fixture, 500);
-    const view = await vault.positionView(ids[0]);
-    expect(BigInt(view.valueWad)).to.be.lessThan(BigInt(view.debtValueWad));
-    const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
-    let badDebtUsd = 0;
-    let incentiveUsd = 0;
-    for (const id of ids) {
-      const cleared = await liquidateByRepayment(fixture, vault, second, id);
-      badDebtUsd += cleared.badDebtUsd;
-      incentiveUsd += cleared.incentiveUsd;
-    }
-    let profit = 0;
-    for (const [i, who] of accounts.entries()) profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
-    profit += Number((((await lpOf()) - lpBefore) * lpPriceWad) / 10n ** 18n) / 1e18;
+    const { profit, badDebtUsd, incentiveUsd } = await dustAttack(
+      fixture,
+      vault,
+      watched,
+      10,
+      async () => ({ id: await openWeth(fixture, attacker, 0.05, 3), gas: 0n }), // $100 of WETH, $200 borrowed
+      () => moveWeth(fixture, 500),
+    );
     console.log(
       `    [3g] 10 x $300 WETH-USDC at 3x, WETH $2,000 -> $500: bad debt $${fmt(badDebtUsd)}, incentives $${fmt(incentiveUsd)}, attacker profit before gas $${fmt(profit)} (was +$572.58 with a flat incentive)`,
     );
@@ -177,14 +190,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
   });
 
   it("one underwater liquidation by repayment costs the pool its bad debt (at most the shortfall) plus at most 5% of it from the reserve above its floor; at the floor, exactly the bad debt", async () => {
-    const fixture = await loadFixture(vaultStackFixture);
-    const { alice, liquidator, deployer, tokens } = fixture;
-    const { vault, wethIsToken0 } = await wethVault(fixture);
-    const usdcPool = fixture.pools.USDC;
-    const id = await openWeth(fixture, alice, 1, 3);
-    await moveWeth(fixture, 500);
-    await tokens.USDC.connect(liquidator).faucet(usd6(10_000));
-    await tokens.USDC.connect(liquidator).approve(await addr(vault), ethers.MaxUint256);
+    const { fixture, vault, wethIsToken0, usdcPool, id } = await loadFixture(underwaterWethFixture);
+    const { liquidator, deployer, tokens } = fixture;
     const snapshot = await takeSnapshot();
 
     const run = async (label: string, cap: bigint, toFloor: boolean) => {
@@ -237,14 +244,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
   });
 
   it("underwater repayment to the wei: the liquidator repays ceil(shares x value / debt) debt shares, so the pool writes off the shortfall and never a share more", async () => {
-    const fixture = await loadFixture(vaultStackFixture);
-    const { alice, liquidator, tokens, farming } = fixture;
-    const { vault, wethIsToken0 } = await wethVault(fixture);
-    const usdcPool = fixture.pools.USDC;
-    const id = await openWeth(fixture, alice, 1, 3);
-    await moveWeth(fixture, 500);
-    await tokens.USDC.connect(liquidator).faucet(usd6(10_000));
-    await tokens.USDC.connect(liquidator).approve(await addr(vault), ethers.MaxUint256);
+    const { fixture, vault, wethIsToken0, usdcPool, id } = await loadFixture(underwaterWethFixture);
+    const { liquidator, tokens, farming } = fixture;
     const view = await vault.positionView(id);
     const position = await vault.positions(id);
     const shares = BigInt(wethIsToken0 ? position.debtShares1 : position.debtShares0);

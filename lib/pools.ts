@@ -4,7 +4,7 @@
  * kink; volatile assets cost more at every utilization.
  */
 import type { KinkedRateParameters } from "./math";
-import { WAD } from "./math";
+import { BPS, WAD } from "./math";
 
 const percent = (value: number): bigint => (BigInt(Math.round(value * 100)) * WAD) / 10_000n;
 
@@ -53,4 +53,18 @@ export const LOCAL_TOKENS: LocalTokenSpec[] = [
 
 export function fTokenName(symbol: string): { name: string; symbol: string } {
   return { name: `Flux ${symbol}`, symbol: `f${symbol}` };
+}
+
+/** Share of the bad debt a write-off clears that the pool's reserve pays the liquidator (LendingPool's
+ *  LIQUIDATION_INCENTIVE_BPS). */
+export const LIQUIDATION_INCENTIVE_BPS = 500n;
+
+/** What `LendingPool.writeOffBadDebt` pays the liquidator for writing off `badDebt` (base units), the mirror of its
+ *  `_writeOffIncentive`: 5% of it (rounded down), at most the pool's per-write-off `cap`, and only out of what the
+ *  reserve keeps above its `floor` after covering the bad debt (and the pool's cash). */
+export function writeOffIncentive(badDebt: bigint, pool: { reserves: bigint; reserveFloor: bigint; cash: bigint; cap: bigint }): bigint {
+  const covered = badDebt < pool.reserves ? badDebt : pool.reserves;
+  const left = pool.reserves - covered;
+  const aboveFloor = left > pool.reserveFloor ? left - pool.reserveFloor : 0n;
+  return [(badDebt * LIQUIDATION_INCENTIVE_BPS) / BPS, pool.cap, aboveFloor, pool.cash].reduce((a, b) => (a < b ? a : b));
 }

@@ -224,7 +224,7 @@ interface ILeveragedVaultTypes {
     event PriceOrderExecuted(uint256 indexed positionId, address indexed executor, uint256 priceWad, CloseOutcome outcome);
     event RiskParametersUpdated(RiskParameters parameters);
     event DebtCapsUpdated(uint256 maxDebt0, uint256 maxDebt1);
-    /// @notice Positions must now be worth at least `newUsd` (whole USD) after an open or increase.
+    /// @notice Positions must now be worth at least `newUsd` (whole USD) after an open or increase that borrows.
     event MinPositionValueUpdated(uint256 oldUsd, uint256 newUsd);
     event GuardianUpdated(address indexed oldGuardian, address indexed newGuardian);
     event PauseUpdated(bool paused);
@@ -244,8 +244,8 @@ interface ILeveragedVaultTypes {
     error PositionClosed(uint256 positionId);
     /// @notice A position would hold fewer LP shares than `minPositionShares` (and more than none).
     error PositionTooSmall(uint256 lpShares, uint256 minPositionShares);
-    /// @notice After this open or increase the position would be worth `valueWad` (USD WAD), below the vault's
-    ///         minimum `minimumWad`: smaller positions do not pay a liquidator's gas at the bounty.
+    /// @notice After this borrowing open or increase the position would be worth `valueWad` (USD WAD), below the
+    ///         vault's minimum `minimumWad`: smaller positions do not pay a liquidator's gas at the bounty.
     error PositionValueTooSmall(uint256 valueWad, uint256 minimumWad);
     /// @notice A token that does not fit the vault's wiring (at construction: a pool or reward pair).
     error WrongToken(address token);
@@ -391,6 +391,7 @@ interface ILeveragedVault is ILeveragedVaultTypes, ILeveragedVaultWiring {
     function riskParameters() external view returns (RiskParameters memory);
     function configuration() external view returns (uint256 maxDebt0, uint256 maxDebt1, address guardian, bool paused);
     function claimable(address token, address account) external view returns (uint256);
-    /// @notice The least a position may be worth (whole USD, oracle prices) after an open or increase; zero: none.
+    /// @notice The least a position may be worth (whole USD, oracle prices) after an open or increase that borrows;
+    ///         zero: none.
     function minPositionValueUsd() external view returns (uint256);
 }

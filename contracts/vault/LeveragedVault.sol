@@ -249,10 +249,10 @@ abstract contract LeveragedVault is VaultState, ILeveragedVault, Ownable2StepUpg
         _setDebtCaps(maxDebt0, maxDebt1);
     }
 
-    /// @notice Sets the least a position may be worth after an open or increase (whole USD at oracle prices; zero for
-    ///         no minimum), so that liquidating the smallest position pays the liquidator's gas at the bounty (see
-    ///         the README for the figures). A partial liquidation that would leave less unwinds the position whole.
-    ///         Owner only.
+    /// @notice Sets the least a position may be worth after an open or increase that borrows (whole USD at oracle
+    ///         prices; zero for no minimum), so that liquidating the smallest position pays the liquidator's gas at
+    ///         the bounty (see the README for the figures). Adding collateral alone is never refused; a liquidation
+    ///         that would leave less than the minimum unwinds the position whole. Owner only.
     /// @param usd The minimum, in whole USD.
     function setMinPositionValue(uint256 usd) external onlyOwner {
         VaultStorage storage $ = _storage();

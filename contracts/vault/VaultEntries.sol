@@ -89,8 +89,11 @@ abstract contract VaultEntries is VaultState {
         // Valued after the zap: its swap fee raised the pair's invariant, and so the LP's fair price.
         PositionView memory after_ = _health(positionId, position, s);
         if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);
-        uint256 minimumWad = $.minPositionValueUsd * WAD;
-        if (after_.valueWad < minimumWad) revert PositionValueTooSmall(after_.valueWad, minimumWad);
+        // Only a borrow makes a position that may need liquidating: adding collateral alone is never refused.
+        if (params.borrow0 != 0 || params.borrow1 != 0) {
+            uint256 minimumWad = $.minPositionValueUsd * WAD;
+            if (after_.valueWad < minimumWad) revert PositionValueTooSmall(after_.valueWad, minimumWad);
+        }
         emit PositionIncreased(positionId, params.amount0, params.amount1, params.borrow0, params.borrow1, lp, shares, positionShares);
     }
 

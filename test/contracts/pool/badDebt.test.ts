@@ -4,6 +4,7 @@ import { loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-networ
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { stablecoinPoolFixture, USDC } from "./fixtures";
 import { mulWadUp } from "../../../lib/math";
+import { LIQUIDATION_INCENTIVE_BPS, writeOffIncentive } from "../../../lib/pools";
 
 describe("LendingPool share-exact repayment and bad debt", () => {
   it("repays an exact number of borrow shares for their value rounded up", async () => {
@@ -102,7 +103,7 @@ describe("LendingPool write-off incentive: a share of the bad debt cleared, capp
 
   it("pays 5% of the amount written off, rounded down: nothing for a few wei, 5 USDC for 100, the 50 USDC cap for 2,000", async () => {
     const fixture = await loadFixture(incentiveFixture);
-    expect(await fixture.pool.LIQUIDATION_INCENTIVE_BPS()).to.equal(500n);
+    expect(await fixture.pool.LIQUIDATION_INCENTIVE_BPS()).to.equal(LIQUIDATION_INCENTIVE_BPS); // lib/pools.ts mirrors it
     const dust = await writeOff(fixture, 10n);
     expect(dust.amount).to.be.lessThan(20n); // 10-11 wei of bad debt: 5% rounds to nothing
     expect(dust.incentive).to.equal(0n);
@@ -141,7 +142,9 @@ describe("LendingPool write-off incentive: a share of the bad debt cleared, capp
     const amount = mulWadUp(USDC(1_000), await pool.borrowIndex());
     await pool.connect(owner).setReserveFloor(reserves - amount - USDC(3));
     const floor = (await pool.configuration()).reserveFloor;
+    const mirror = writeOffIncentive(amount, { reserves, reserveFloor: floor, cash: await pool.cash(), cap: await pool.liquidationIncentive() });
     const { covered, incentive, lost } = await writeOff(fixture, USDC(1_000));
+    expect(incentive).to.be.closeTo(mirror, USDC(1) / 100n); // the mirror, but for the write-off block's accrual
     expect(lost).to.equal(0n);
     expect(covered).to.be.greaterThan(USDC(1_000));
     expect(incentive).to.be.within(USDC(3), USDC(3) + USDC(1) / 100n); // not the 50 USDC share: the floor binds

@@ -10,13 +10,15 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract, ContractTransactionReceipt, Signer } from "ethers";
-import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
-import { moveMarket } from "../vault/market";
+import { vaultStackFixture, type VaultFixture } from "../vault/fixtures";
+import { moveUsdc, openStable10x } from "../vault/stableHelpers";
 import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 import { eventsOf, holdings, usd6, usdDelta, usdOf } from "./vaultAttackHelpers";
+import { BPS, mulWadUp } from "../../../lib/math";
+import { tokenValueWadUp } from "../../../lib/vaultMath";
+import { LIQUIDATION_INCENTIVE_BPS, writeOffIncentive } from "../../../lib/pools";
 
-const BPS = 10_000n;
-const INCENTIVE_BPS = 500n;
+const INCENTIVE_BPS = LIQUIDATION_INCENTIVE_BPS;
 /** Gas priced for the printout: 50 gwei on an L1 at the local ETH price. */
 const GAS_USD = (gas: bigint) => (Number(gas) * 50e-9 * 2_000);
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(2) : n.toPrecision(6));
@@ -25,32 +27,8 @@ async function addr(c: { getAddress(): Promise<string> }) {
   return c.getAddress();
 }
 
-/** Opens a 10x stable position worth about `valueUsd`: 10% supplied in USDC, 90% borrowed in USDT, so a USDC depeg
- *  lowers its value and not its debt. */
-async function openStable10x(fixture: VaultFixture, owner: Signer, valueUsd: number): Promise<{ id: bigint; gas: bigint }> {
-  const vault = fixture.stable.vault;
-  const usdcIs0 = fixture.stable.token0Symbol === "USDC";
-  const supply = usd6(valueUsd / 10);
-  const borrow = usd6((valueUsd * 9) / 10);
-  const receipt = await (
-    await vault.connect(owner).open({
-      amount0: usdcIs0 ? supply : 0n,
-      amount1: usdcIs0 ? 0n : supply,
-      borrow0: usdcIs0 ? 0n : borrow,
-      borrow1: usdcIs0 ? borrow : 0n,
-      minShares: 0n,
-      minLp: 0n,
-      deadline: FAR_FUTURE,
-    })
-  ).wait();
-  return { id: await vault.lastPositionId(), gas: receipt!.gasUsed };
-}
-
 /** USDC to $0.80 on the feed, the pair arbitraged to it. */
-async function depegUsdc(fixture: VaultFixture) {
-  const usdcIs0 = fixture.stable.token0Symbol === "USDC";
-  await moveMarket(fixture, fixture.stable, usdcIs0 ? 0.8 : 1, usdcIs0 ? 1 : 0.8);
-}
+const depegUsdc = (fixture: VaultFixture) => moveUsdc(fixture, 0.8);
 
 interface Cleared {
   badDebtUsd: number;
@@ -74,6 +52,61 @@ async function liquidateByRepayment(fixture: VaultFixture, vault: Contract, liqu
   };
 }
 
+/** The attack: the attacker opens `count` positions with `open`, `crash` puts them underwater, his second account
+ *  clears each by repayment. Returns the bad debt, the incentives and the attacker's profit over both accounts
+ *  (tokens and claimable credits at the oracle's prices after the crash, the LP taken at the fair LP price), before
+ *  gas, and the gas. */
+async function dustAttack(
+  fixture: VaultFixture,
+  vault: Contract,
+  watched: string[],
+  count: number,
+  open: () => Promise<{ id: bigint; gas: bigint }>,
+  crash: () => Promise<void>,
+) {
+  const { attacker, carol: second } = fixture;
+  const pair = await ethers.getContractAt("IERC20", await vault.pair());
+  const accounts = [attacker.address, second.address];
+  const lpOf = async () => (await pair.balanceOf(attacker.address)) + (await pair.balanceOf(second.address));
+  const lpBefore = await lpOf();
+  const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
+  let gas = 0n;
+  const ids: bigint[] = [];
+  for (let i = 0; i < count; i++) {
+    const opened = await open();
+    ids.push(opened.id);
+    gas += opened.gas;
+  }
+  await crash();
+  const view = await vault.positionView(ids[0]);
+  expect(BigInt(view.valueWad), "underwater after the crash").to.be.lessThan(BigInt(view.debtValueWad));
+  const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
+  let badDebtUsd = 0;
+  let incentiveUsd = 0;
+  for (const id of ids) {
+    const cleared = await liquidateByRepayment(fixture, vault, second, id);
+    badDebtUsd += cleared.badDebtUsd;
+    incentiveUsd += cleared.incentiveUsd;
+    gas += cleared.gas;
+  }
+  let profit = 0;
+  for (const [i, who] of accounts.entries()) profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
+  profit += Number((((await lpOf()) - lpBefore) * lpPriceWad) / 10n ** 18n) / 1e18;
+  return { profit, badDebtUsd, incentiveUsd, gas };
+}
+
+/** Alice's 3x WETH-USDC position ($2,000 of WETH, $4,000 of USDC debt) after WETH falls to $500: about $1,000
+ *  underwater, all its debt in USDC; the liquidator holds 10,000 USDC approved to the vault. */
+async function underwaterWethFixture() {
+  const fixture = await vaultStackFixture();
+  const { vault, wethIsToken0 } = await wethVault(fixture);
+  const id = await openWeth(fixture, fixture.alice, 1, 3);
+  await moveWeth(fixture, 500);
+  await fixture.tokens.USDC.connect(fixture.liquidator).faucet(usd6(10_000));
+  await fixture.tokens.USDC.connect(fixture.liquidator).approve(await addr(vault), ethers.MaxUint256);
+  return { fixture, vault, wethIsToken0, usdcPool: fixture.pools.USDC, id };
+}
+
 describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)", function () {
   this.timeout(600_000);
 
@@ -81,7 +114,6 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     const fixture = await loadFixture(vaultStackFixture);
     const { attacker, carol: second, tokens } = fixture;
     const vault = fixture.stable.vault as unknown as Contract;
-    const pair = fixture.stable.pair as Contract;
     const watched = [await addr(tokens.USDC), await addr(tokens.USDT), await addr(tokens.FLUX)];
     // The second account brings the repayment (USDT) itself.
     await tokens.USDT.connect(second).approve(await addr(vault), ethers.MaxUint256);
@@ -92,35 +124,7 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
      *  fair LP price), before gas. */
     const run = async (label: string, count: number, valueUsd: number) => {
       await snapshot.restore();
-      const accounts = [attacker.address, second.address];
-      const lpOf = async () => BigInt(await pair.balanceOf(attacker.address)) + BigInt(await pair.balanceOf(second.address));
-      const lpBefore = await lpOf();
-      const before = [await holdings(attacker.address, watched, [vault]), await holdings(second.address, watched, [vault])];
-      let gas = 0n;
-      const ids: bigint[] = [];
-      for (let i = 0; i < count; i++) {
-        const opened = await openStable10x(fixture, attacker, valueUsd);
-        ids.push(opened.id);
-        gas += opened.gas;
-      }
-      await depegUsdc(fixture);
-      const view = await vault.positionView(ids[0]);
-      expect(BigInt(view.valueWad), `${label}: underwater after the depeg`).to.be.lessThan(BigInt(view.debtValueWad));
-      const lpPriceWad = (BigInt(view.valueWad) * 10n ** 18n) / BigInt(view.lpAmount);
-      let badDebtUsd = 0;
-      let incentiveUsd = 0;
-      for (const id of ids) {
-        const cleared = await liquidateByRepayment(fixture, vault, second, id);
-        badDebtUsd += cleared.badDebtUsd;
-        incentiveUsd += cleared.incentiveUsd;
-        gas += cleared.gas;
-      }
-      let profit = 0;
-      for (const [i, who] of accounts.entries()) {
-        profit += await usdDelta(fixture, watched, before[i], await holdings(who, watched, [vault]));
-      }
-      const lpTaken = (await lpOf()) - lpBefore;
-      profit += Number((lpTaken * lpPriceWad) / 10n ** 18n) / 1e18;
+      const { profit, badDebtUsd, incentiveUsd, gas } = await dustAttack(fixture, vault, watched, count, () => openStable10x(fixture, attacker, valueUsd), () => depegUsdc(fixture));
       console.log(
         `    [3${label}] ${count} x $${valueUsd} at 10x, USDC to $0.80: bad debt $${fmt(badDebtUsd)}, incentives $${fmt(incentiveUsd)} ` +
           `(${((incentiveUsd / Math.max(badDebtUsd, 1e-9)) * 100).toFixed(2)}%), attacker profit before gas $${fmt(profit)}, gas ${gas} ($${fmt(GAS_USD(gas))} at 50 gwei)`,
@@ -137,6 +141,31 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     // Splitting the same money into 25 positions earns no more than keeping it in one (a cent of rounding aside).
     expect(dust.profit, "split vs whole").to.be.at.most(whole.profit + 0.01);
     expect(dust.incentiveUsd, "split vs whole: incentives").to.be.at.most(whole.incentiveUsd + 0.01);
+  });
+
+  it("WETH-USDC: 10 small 3x positions before a crash to $500, cleared by the owner's second account: the attacker loses", async () => {
+    const fixture = await loadFixture(vaultStackFixture);
+    const { attacker, carol: second, tokens } = fixture;
+    const { vault: wethVaultContract } = await wethVault(fixture);
+    const vault = wethVaultContract as unknown as Contract;
+    const watched = [await addr(tokens.USDC), await addr(tokens.WETH), await addr(tokens.FLUX)];
+    await tokens.USDC.connect(second).faucet(usd6(10_000));
+    await tokens.USDC.connect(second).approve(await addr(vault), ethers.MaxUint256);
+    await tokens.WETH.connect(second).approve(await addr(vault), ethers.MaxUint256);
+    const { profit, badDebtUsd, incentiveUsd } = await dustAttack(
+      fixture,
+      vault,
+      watched,
+      10,
+      async () => ({ id: await openWeth(fixture, attacker, 0.05, 3), gas: 0n }), // $100 of WETH, $200 borrowed
+      () => moveWeth(fixture, 500),
+    );
+    console.log(
+      `    [3g] 10 x $300 WETH-USDC at 3x, WETH $2,000 -> $500: bad debt $${fmt(badDebtUsd)}, incentives $${fmt(incentiveUsd)}, attacker profit before gas $${fmt(profit)} (was +$572.58 with a flat incentive)`,
+    );
+    expect(badDebtUsd).to.be.greaterThan(0);
+    expect(incentiveUsd).to.be.at.most(badDebtUsd * 0.05 + 1e-6);
+    expect(profit, "attacker's profit").to.be.at.most(0);
   });
 
   it("an owner clearing his own underwater position gets no incentive; his second account gets 5% of the bad debt, never his equity back", async () => {
@@ -161,14 +190,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
   });
 
   it("one underwater liquidation by repayment costs the pool its bad debt (at most the shortfall) plus at most 5% of it from the reserve above its floor; at the floor, exactly the bad debt", async () => {
-    const fixture = await loadFixture(vaultStackFixture);
-    const { alice, liquidator, deployer, tokens } = fixture;
-    const { vault, wethIsToken0 } = await wethVault(fixture);
-    const usdcPool = fixture.pools.USDC;
-    const id = await openWeth(fixture, alice, 1, 3);
-    await moveWeth(fixture, 500);
-    await tokens.USDC.connect(liquidator).faucet(usd6(10_000));
-    await tokens.USDC.connect(liquidator).approve(await addr(vault), ethers.MaxUint256);
+    const { fixture, vault, wethIsToken0, usdcPool, id } = await loadFixture(underwaterWethFixture);
+    const { liquidator, deployer, tokens } = fixture;
     const snapshot = await takeSnapshot();
 
     const run = async (label: string, cap: bigint, toFloor: boolean) => {
@@ -181,7 +204,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
       const view = await vault.positionView(id);
       const shortfallUsd = Number(BigInt(view.debtValueWad) - BigInt(view.valueWad)) / 1e18;
       await usdcPool.accrueInterest();
-      const poolBefore = BigInt(await usdcPool.cash()) + BigInt(await usdcPool.totalBorrows());
+      const cashBefore = BigInt(await usdcPool.cash());
+      const poolBefore = cashBefore + BigInt(await usdcPool.totalBorrows());
       const lendersBefore = BigInt(await usdcPool.totalAssets());
       const reservesBefore = BigInt(await usdcPool.reserves());
       const floor = BigInt((await usdcPool.configuration()).reserveFloor);
@@ -200,9 +224,8 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
       // The liquidator paid the LP's whole value: the bad debt is the shortfall, rounded for the pool.
       expect(badDebtUsd, `${label}: bad debt vs shortfall`).to.be.at.most(shortfallUsd + 0.01);
       // The incentive is exactly 5% of the bad debt (rounded down), unless the cap or the floor is lower.
-      const reserveAboveFloor = reservesBefore - covered > floor ? reservesBefore - covered - floor : 0n;
       const share = (badDebt * INCENTIVE_BPS) / BPS;
-      const expected = [share, cap, reserveAboveFloor].reduce((a, b) => (a < b ? a : b));
+      const expected = writeOffIncentive(badDebt, { reserves: reservesBefore, reserveFloor: floor, cash: cashBefore, cap });
       expect(incentive, `${label}: incentive`).to.be.closeTo(expected, 10n); // the block's accrual moves the reserve by wei
       expect(incentive, `${label}: incentive vs 5%`).to.be.at.most(share);
       expect(reservesAfter, `${label}: the reserve never pays below its floor`).to.be.at.least(toFloor ? 0n : floor);
@@ -219,4 +242,31 @@ describe("Security: the reserve pays only for real bad debt (issue 18, cause 3)"
     expect(proportional.poolCostUsd, "pool cost vs shortfall plus 5%").to.be.at.most(proportional.shortfallUsd * 1.05 + 0.01);
     expect(atFloor.poolCostUsd, "at the floor: pool cost vs shortfall").to.be.at.most(atFloor.shortfallUsd + 0.01);
   });
+
+  it("underwater repayment to the wei: the liquidator repays ceil(shares x value / debt) debt shares, so the pool writes off the shortfall and never a share more", async () => {
+    const { fixture, vault, wethIsToken0, usdcPool, id } = await loadFixture(underwaterWethFixture);
+    const { liquidator, tokens, farming } = fixture;
+    const view = await vault.positionView(id);
+    const position = await vault.positions(id);
+    const shares = BigInt(wethIsToken0 ? position.debtShares1 : position.debtShares0);
+    expect(BigInt(wethIsToken0 ? position.debtShares0 : position.debtShares1)).to.equal(0n); // all its debt is USDC
+    const receipt = await (await vault.connect(liquidator).liquidateWithRepayment(id)).wait();
+    const o = eventsOf(vault, receipt, "PositionLiquidated")[0].outcome;
+    const [repaid, badDebt] = (wethIsToken0 ? [o.repaid1, o.badDebt1] : [o.repaid0, o.badDebt0]).map(BigInt);
+    // The debt as the vault valued it in the liquidation's block (the pool's index of that block, debt rounded up);
+    // the value does not move between blocks (no trade, same feeds).
+    const index = BigInt(await usdcPool.borrowIndex({ blockTag: receipt!.blockNumber }));
+    const price = BigInt(await farming.oracle.priceOf(await addr(tokens.USDC)));
+    const debtValueWad = tokenValueWadUp(mulWadUp(shares, index), price, 6);
+    const value = BigInt(view.valueWad);
+    const repaidShares = (shares * value + debtValueWad - 1n) / debtValueWad; // rounded up, for the pool
+    console.log(
+      `    [3h] ${shares} debt shares at index ${index}: ${repaidShares} repaid (${Number(repaid) / 1e6} USDC), ${shares - repaidShares} written off (${Number(badDebt) / 1e6} USDC)`,
+    );
+    expect(repaid).to.equal(mulWadUp(repaidShares, index));
+    expect(badDebt).to.equal(mulWadUp(shares - repaidShares, index));
+    // One share fewer repaid (rounding down) would write off a share more than the shortfall.
+    expect((shares * value) % debtValueWad, "the case is not exact, so the rounding shows").to.not.equal(0n);
+  });
 });
+

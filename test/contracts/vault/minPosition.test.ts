@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { FAR_FUTURE, vaultStackFixture, type VaultFixture } from "./fixtures";
-import { moveMarket } from "./market";
+import { moveUsdc, openStable10x } from "./stableHelpers";
 import { moveWeth, openWeth, wethVault } from "./ordersHelpers";
 import { eventsOf, usd6, usdOf } from "../security/vaultAttackHelpers";
 
@@ -42,11 +42,23 @@ describe("Vault minimum position value (USD)", () => {
     await expect(vault.connect(alice).setMinPositionValue(1)).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
     await expect(vault.connect(deployer).setMinPositionValue(MIN_POSITION_USD_L1)).to.emit(vault, "MinPositionValueUpdated").withArgs(0, MIN_POSITION_USD_L1);
     expect(await vault.minPositionValueUsd()).to.equal(BigInt(MIN_POSITION_USD_L1));
-    const params = (usd: number) => ({ amount0: usd6(usd / 2), amount1: usd6(usd / 2), borrow0: 0n, borrow1: 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE });
+    // 2x: half supplied, half borrowed, in both tokens.
+    const params = (usd: number, borrow = true) => ({
+      amount0: usd6(usd / 4), amount1: usd6(usd / 4), borrow0: borrow ? usd6(usd / 4) : 0n, borrow1: borrow ? usd6(usd / 4) : 0n, minShares: 0n, minLp: 0n, deadline: FAR_FUTURE,
+    });
+    const minimum = BigInt(MIN_POSITION_USD_L1) * 10n ** 18n;
     await expect(vault.connect(alice).open(params(1_990)))
       .to.be.revertedWithCustomError(vault, "PositionValueTooSmall")
-      .withArgs((value: bigint) => value < BigInt(MIN_POSITION_USD_L1) * 10n ** 18n && value > 1_980n * 10n ** 18n, BigInt(MIN_POSITION_USD_L1) * 10n ** 18n);
+      .withArgs((value: bigint) => value < minimum && value > 1_980n * 10n ** 18n, minimum);
     await expect(vault.connect(alice).open(params(2_010))).to.emit(vault, "PositionOpened");
+    const id = await vault.lastPositionId();
+    // Borrowing more into a position below the minimum is refused; adding collateral alone never is (a rescue).
+    const small = await (await vault.connect(alice).open(params(400, false))).wait();
+    expect(small!.status).to.equal(1);
+    const smallId = await vault.lastPositionId();
+    await expect(vault.connect(alice).increase(smallId, { ...params(0, false), amount0: 0n, amount1: 0n, borrow1: usd6(1) })).to.be.revertedWithCustomError(vault, "PositionValueTooSmall");
+    await expect(vault.connect(alice).increase(smallId, params(100, false))).to.emit(vault, "PositionIncreased");
+    await expect(vault.connect(alice).increase(id, params(40))).to.emit(vault, "PositionIncreased");
   });
 
   it(`at $${MIN_POSITION_USD_L1}, liquidating the smallest stable position (10x, just past the kill factor) pays the liquidator's gas at 50 gwei on an L1, through the pair`, async () => {
@@ -54,19 +66,8 @@ describe("Vault minimum position value (USD)", () => {
     const { stable, deployer, alice } = fixture;
     // 10x, 90% borrowed in USDT; USDC to $0.89 takes it past the 95% kill factor, not underwater.
     await stable.vault.connect(deployer).setMinPositionValue(MIN_POSITION_USD_L1);
-    const usdcIs0 = stable.token0Symbol === "USDC";
-    const value = MIN_POSITION_USD_L1 + 20;
-    await stable.vault.connect(alice).open({
-      amount0: usdcIs0 ? usd6(value / 10) : 0n,
-      amount1: usdcIs0 ? 0n : usd6(value / 10),
-      borrow0: usdcIs0 ? 0n : usd6((value * 9) / 10),
-      borrow1: usdcIs0 ? usd6((value * 9) / 10) : 0n,
-      minShares: 0n,
-      minLp: 0n,
-      deadline: FAR_FUTURE,
-    });
-    const id = await stable.vault.lastPositionId();
-    await moveMarket(fixture, stable, usdcIs0 ? 0.89 : 1, usdcIs0 ? 1 : 0.89);
+    const { id } = await openStable10x(fixture, alice, MIN_POSITION_USD_L1 + 20);
+    await moveUsdc(fixture, 0.89);
     await liquidationPays(fixture, stable.vault as unknown as Contract, id, "stable");
   });
 

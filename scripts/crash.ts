@@ -137,13 +137,18 @@ async function main() {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const log = (line: string) => console.log(`[crash ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
-  const ctx = await setupCrashState(hre, { book: fullBook(), farmerCount: 12, lenderCount: 3, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 30, log });
   const snapshot = async () => (await hre.network.provider.send("evm_snapshot", [])) as string;
-  // The farmer's loss to a partial liquidation at the kill factor, every offered leverage (reverts after each).
+  // The farmer's loss to a partial liquidation at the kill factor, every offered leverage, on a fresh deployment of
+  // its own (the replay's book carries 30 days of unharvested rewards, which an entrant would pay for), then
+  // reverted so the replay starts from a clean chain.
+  const clean = await snapshot();
+  const lossCtx = await setupCrashState(hre, { book: [], farmerCount: 1, lenderCount: 1, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 0 });
   const liquidationLoss = [
-    ...(await measureLiquidationLoss(ctx, "stable", offeredLeverages(Number(STABLE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
-    ...(await measureLiquidationLoss(ctx, "volatile", offeredLeverages(Number(VOLATILE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
+    ...(await measureLiquidationLoss(lossCtx, "stable", offeredLeverages(Number(STABLE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
+    ...(await measureLiquidationLoss(lossCtx, "volatile", offeredLeverages(Number(VOLATILE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
   ];
+  await hre.network.provider.send("evm_revert", [clean]);
+  const ctx = await setupCrashState(hre, { book: fullBook(), farmerCount: 12, lenderCount: 3, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 30, log });
   for (const row of liquidationLoss) log(`liquidation at the kill factor: ${row.vault} ${row.leverage}x loses ${(row.lossShare * 100).toFixed(1)}% of equity ($${row.lossUsd.toFixed(2)} of $${row.equityUsd.toFixed(2)}) via ${row.path}`);
   let id = await snapshot();
 

@@ -70,7 +70,7 @@ export async function benchVaults(): Promise<GasResults> {
   // the pair, the other by a liquidator who pays the debt and takes the LP.
   const volatileAddress = await volatile.vault.getAddress();
   await weth.connect(dave).approve(volatileAddress, ethers.MaxUint256);
-  await new ethers.Contract(deployment.tokens.WETH.address, ["function deposit() payable"], dave).deposit({ value: ethers.parseEther("2") });
+  await new ethers.Contract(deployment.tokens.WETH.address, ["function deposit() payable"], dave).deposit({ value: ethers.parseEther("3") });
   const wethIsToken0 = volatile.token0Symbol === "WETH";
   const open3xWeth = () =>
     volatile.vault.connect(dave).open({

@@ -4,6 +4,7 @@
  */
 import { ErrorDescription, Interface, isError, type InterfaceAbi } from "ethers";
 import {
+  FlashLiquidator__factory,
   FluxToken__factory,
   LendingPool__factory,
   PriceOracle__factory,
@@ -23,6 +24,7 @@ const PROTOCOL_ERRORS = new Interface(
     PriceOracle__factory.abi,
     FluxToken__factory.abi,
     FaucetToken__factory.abi,
+    FlashLiquidator__factory.abi,
   ]),
 );
 
@@ -113,7 +115,7 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
     case "PriceNotTriggered":
       return `The price (${wadNumber(args[1]).toPrecision(6)}) is still inside the order's range, so it does not execute.`;
     case "UnderwaterNeedsRepayment":
-      return `Position #${args[0]} is underwater (debt ${formatUsdWad(args[1])} against ${formatUsdWad(args[2])} of value): it is liquidated by repayment (liquidateWithRepayment), so no swap's loss falls on lenders.`;
+      return `Position #${args[0]} is underwater (debt ${formatUsdWad(args[1])} against ${formatUsdWad(args[2])} of value): it is liquidated by repayment (liquidateWithRepayment, or with no capital through liquidateWithCallback and the FlashLiquidator), so no swap's loss falls on lenders.`;
     case "TargetUnreachable":
       return `Position #${args[0]} (debt ratio ${bps(args[1])}) cannot reach ${bps(args[2])} by closing part of it.`;
     case "NothingToClaim":
@@ -158,6 +160,14 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
       return "The pool does not accept that deposit now.";
     case "SafeERC20FailedOperation":
       return "A token transfer failed: check your balance and approval.";
+    case "CannotRepay":
+      return `Burning the position's LP and swapping in the pair leaves ${args[2]} base units of ${args[0]}, short of the ${args[1]} the vault takes back: the pair is too far from the oracle for a liquidation with no capital now. Wait for arbitrage, or liquidate by repayment.`;
+    case "NotInLiquidation":
+      return "Only the vault the FlashLiquidator is liquidating, during that liquidation, may call it back.";
+    case "LiquidationInProgress":
+      return "The FlashLiquidator is already running a liquidation in this transaction.";
+    case "ProfitTooLow":
+      return `The liquidation would leave ${args[0]} and ${args[2]} base units of the pair's tokens, less than the ${args[1]} and ${args[3]} asked for.`;
     case "OwnableUnauthorizedAccount":
       return "Only the contract's owner can do that.";
     default: {

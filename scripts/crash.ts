@@ -17,6 +17,7 @@ import { STABLE_VAULT_RISK, VOLATILE_VAULT_RISK, type RiskParameters } from "../
 import { DEFAULT_KEEPER_CAPITAL, FUNDED_KEEPER_CAPITAL, fullBook, fundKeeper, setupCrashState, type CrashContext } from "./crash/book";
 import { LAG_MODES, type LagMode } from "./crash/market";
 import { SUMMARY_HEADER, summaryRows, textTable, writeReport } from "./crash/report";
+import { measureLiquidationLoss, offeredLeverages } from "./crash/liquidationLoss";
 import { runScenario, timing, type RiskExperiment, type RunResult } from "./crash/run";
 import { allScenarios, wethDrop, type Scenario } from "./crash/scenarios";
 
@@ -136,8 +137,19 @@ async function main() {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const log = (line: string) => console.log(`[crash ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
-  const ctx = await setupCrashState(hre, { book: fullBook(), farmerCount: 12, lenderCount: 3, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 30, log });
   const snapshot = async () => (await hre.network.provider.send("evm_snapshot", [])) as string;
+  // The farmer's loss to a partial liquidation at the kill factor, every offered leverage, on a fresh deployment of
+  // its own (the replay's book carries 30 days of unharvested rewards, which an entrant would pay for), then
+  // reverted so the replay starts from a clean chain.
+  const clean = await snapshot();
+  const lossCtx = await setupCrashState(hre, { book: [], farmerCount: 1, lenderCount: 1, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 0 });
+  const liquidationLoss = [
+    ...(await measureLiquidationLoss(lossCtx, "stable", offeredLeverages(Number(STABLE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
+    ...(await measureLiquidationLoss(lossCtx, "volatile", offeredLeverages(Number(VOLATILE_VAULT_RISK.maxLeverageWad / (WAD / 10n)) / 10))),
+  ];
+  await hre.network.provider.send("evm_revert", [clean]);
+  const ctx = await setupCrashState(hre, { book: fullBook(), farmerCount: 12, lenderCount: 3, keeperCapital: DEFAULT_KEEPER_CAPITAL, interestDays: 30, log });
+  for (const row of liquidationLoss) log(`liquidation at the kill factor: ${row.vault} ${row.leverage}x loses ${(row.lossShare * 100).toFixed(1)}% of equity ($${row.lossUsd.toFixed(2)} of $${row.equityUsd.toFixed(2)}) via ${row.path}`);
   let id = await snapshot();
 
   const scenarios = allScenarios().filter((scenario) => !SCENARIO_FILTER || SCENARIO_FILTER.test(scenario.name));
@@ -181,8 +193,12 @@ async function main() {
       `Contracts as compiled from the working tree at ${new Date().toISOString()} (git HEAD ${gitHead()}; other engineers were editing contracts in the same checkout during the run: ${dirtyContracts()}).`,
       "USD values use the scenario's market price at the step (bad debt, bounty, gas) or at the end (lender loss).",
     ],
-    findings: findingsOf(results),
+    findings: [
+      ...findingsOf(results),
+      `Farmer's loss to a partial liquidation at the kill factor: at most ${(Math.max(...liquidationLoss.map((row) => row.lossShare)) * 100).toFixed(1)}% of equity at any offered leverage (goal 20%); per vault, worst: ${["USDC-USDT", "WETH-USDC"].map((name) => `${name} ${(Math.max(...liquidationLoss.filter((row) => row.vault === name).map((row) => row.lossShare)) * 100).toFixed(1)}%`).join(", ")}.`,
+    ],
     recommendations: [],
+    liquidationLoss,
   });
   void markdown;
   log(`wrote ${OUT}/report.md and ${OUT}/report.json; total ${totalSeconds.toFixed(0)} s`);

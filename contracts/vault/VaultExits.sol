@@ -476,18 +476,10 @@ abstract contract VaultExits is VaultState {
                 _credit(owner_, token1, outcome.returned1);
             }
         }
-        // The LP goes out first (a flash swap's order); the payment below reverts everything if it does not come.
-        outcome.lpRemoved = _removeShares(positionId, position, amounts.lpShares);
+        outcome.lpRemoved = _handOverAndCollect(
+            positionId, position, amounts.lpShares, amounts.need0 + outcome.returned0, amounts.need1 + outcome.returned1, callback, data
+        );
         outcome.lpPaid = outcome.lpRemoved;
-        if (outcome.lpPaid > 0) {
-            _unstakeFromFarm(outcome.lpPaid);
-            IERC20(address(pair)).safeTransfer(msg.sender, outcome.lpPaid);
-        }
-        uint256 pay0 = amounts.need0 + outcome.returned0;
-        uint256 pay1 = amounts.need1 + outcome.returned1;
-        if (callback) IFluxLiquidationCallee(msg.sender).onFluxLiquidation(positionId, outcome.lpPaid, pay0, pay1, data);
-        if (pay0 > 0) token0.safeTransferFrom(msg.sender, address(this), pay0);
-        if (pay1 > 0) token1.safeTransferFrom(msg.sender, address(this), pay1);
         outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
         outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
         if (amounts.whole) {
@@ -495,6 +487,28 @@ abstract contract VaultExits is VaultState {
             (, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, 0, s);
         }
         if (position.lpShares == 0) delete _storage().orders[positionId];
+    }
+
+    /// @dev Takes `lpShares` out of the position and sends their LP, unstaked, to the caller first (a flash swap's
+    ///      order), calls the caller back when asked, then takes `pay0` and `pay1` from it: if they do not come, the
+    ///      whole liquidation reverts. Returns the LP sent.
+    function _handOverAndCollect(
+        uint256 positionId,
+        Position storage position,
+        uint256 lpShares,
+        uint256 pay0,
+        uint256 pay1,
+        bool callback,
+        bytes calldata data
+    ) private returns (uint256 lp) {
+        lp = _removeShares(positionId, position, lpShares);
+        if (lp > 0) {
+            _unstakeFromFarm(lp);
+            IERC20(address(pair)).safeTransfer(msg.sender, lp);
+        }
+        if (callback) IFluxLiquidationCallee(msg.sender).onFluxLiquidation(positionId, lp, pay0, pay1, data);
+        if (pay0 > 0) token0.safeTransferFrom(msg.sender, address(this), pay0);
+        if (pay1 > 0) token1.safeTransferFrom(msg.sender, address(this), pay1);
     }
 
     /// @dev What the owner of a position is due out of `unwoundValue` (USD WAD, oracle prices): what is left after

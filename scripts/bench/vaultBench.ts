@@ -70,7 +70,7 @@ export async function benchVaults(): Promise<GasResults> {
   // the pair, the other by a liquidator who pays the debt and takes the LP.
   const volatileAddress = await volatile.vault.getAddress();
   await weth.connect(dave).approve(volatileAddress, ethers.MaxUint256);
-  await new ethers.Contract(deployment.tokens.WETH.address, ["function deposit() payable"], dave).deposit({ value: ethers.parseEther("2") });
+  await new ethers.Contract(deployment.tokens.WETH.address, ["function deposit() payable"], dave).deposit({ value: ethers.parseEther("3") });
   const wethIsToken0 = volatile.token0Symbol === "WETH";
   const open3xWeth = () =>
     volatile.vault.connect(dave).open({
@@ -85,6 +85,8 @@ export async function benchVaults(): Promise<GasResults> {
   const throughPair = await volatile.vault.lastPositionId();
   await open3xWeth();
   const withRepayment = await volatile.vault.lastPositionId();
+  await open3xWeth();
+  const withCallback = await volatile.vault.lastPositionId();
   await volatile.vault.connect(deployer).setRiskParameters({ ...VOLATILE_VAULT_RISK, workFactorBps: 6_000, killFactorBps: 6_500, liquidationTargetBps: 6_000 });
   // A working keeper already holds both tokens and LP from earlier liquidations; a first-ever liquidation costs
   // about 20k more per new token balance.
@@ -96,6 +98,11 @@ export async function benchVaults(): Promise<GasResults> {
   results["vault.liquidate"] = await gasOf(volatile.vault.connect(liquidator).liquidate(throughPair));
   await anHourLater();
   results["vault.liquidateWithRepayment"] = await gasOf(volatile.vault.connect(liquidator).liquidateWithRepayment(withRepayment));
+  // Capital-free, through the FlashLiquidator: the vault's callback path plus the burn and swap in the pair and the
+  // sweep to the liquidator (its balances already warm, as above).
+  const flash = await (await ethers.getContractFactory("FlashLiquidator", liquidator)).deploy();
+  await anHourLater();
+  results["vault.liquidateWithCallback"] = await gasOf(flash.liquidate(volatileAddress, withCallback, liquidator.address, 0n, 0n));
 
   // The bare primitives, by an EOA on the same pair and farm.
   const router = farming.uniswap.router.connect(deployer) as Contract;
@@ -137,6 +144,7 @@ export const VAULT_ANCHORS: GasResults = {
   "vault.harvest": 606_612,
   "vault.liquidate": 710_018,
   "vault.liquidateWithRepayment": 710_018,
+  "vault.liquidateWithCallback": 710_018,
 };
 
 /** The primitives each vault operation needs, for the "times the sum of its parts" column. */
@@ -150,4 +158,5 @@ export const VAULT_PARTS: Record<string, string[]> = {
   "vault.harvest": ["primitive.getReward", "primitive.swap", "primitive.swap", "primitive.addLiquidity", "primitive.stake"],
   "vault.liquidate": ["primitive.unstake", "primitive.removeLiquidity", "primitive.swap"],
   "vault.liquidateWithRepayment": ["primitive.unstake"],
+  "vault.liquidateWithCallback": ["primitive.unstake", "primitive.removeLiquidity", "primitive.swap"],
 };

@@ -17,6 +17,8 @@ import type { Symbol } from "./scenarios";
 export interface LiquidationLossRow {
   vault: string;
   leverage: number;
+  /** The leverage it actually opened at (below `leverage` only where the entry's reward payment needed it). */
+  opened: number;
   /** Debt ratio when liquidated, and after. */
   debtRatioBps: number;
   debtRatioAfterBps: number;
@@ -61,8 +63,19 @@ export async function measureLiquidationLoss(ctx: CrashContext, which: "stable" 
     try {
       // A low leverage reaches the kill factor only after a deep fall: the arbitrageur needs a larger float.
       await fundFromLocalSources(stack.deployment, falling, deployer, toUnits(falling === "WETH" ? 6_000 : 12_000_000, DECIMALS[falling]));
-      const spec: PositionSpec = { vault: which, leverage, collateralUsd: 2_000, supply: s0 === steady ? "token0" : "token1", borrow: "token0", borrowSymbol: steady };
-      await (await vault.connect(farmer).open(openParams(deployed, spec, ctx.base))).wait();
+      // An entrant pays for the rewards pending in the vault (the replay does not harvest, so 30 days of them), which
+      // can take the very top leverage past the work factor at opening: then it opens 0.1x lower, and says so.
+      let opened = leverage;
+      for (;;) {
+        const spec: PositionSpec = { vault: which, leverage: opened, collateralUsd: 2_000, supply: s0 === steady ? "token0" : "token1", borrow: "token0", borrowSymbol: steady };
+        try {
+          await (await vault.connect(farmer).open(openParams(deployed, spec, ctx.base))).wait();
+          break;
+        } catch (error) {
+          if (!/WorkFactorExceeded/.test(String((error as Error).message)) || opened <= leverage - 0.5) throw error;
+          opened = Math.round((opened - 0.1) * 10) / 10;
+        }
+      }
       const id = await vault.lastPositionId();
       let price = ctx.base[falling];
       const target = Number(risk.killFactorBps) + 10;
@@ -107,6 +120,7 @@ export async function measureLiquidationLoss(ctx: CrashContext, which: "stable" 
       rows.push({
         vault: deployed.name,
         leverage,
+        opened,
         debtRatioBps: Number(before.debtRatioBps),
         debtRatioAfterBps: Number(after.debtRatioBps),
         equityUsd,
@@ -130,7 +144,7 @@ export function liquidationLossTable(rows: LiquidationLossRow[]): string[] {
     "|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (row) =>
-        `| ${row.vault} | ${row.leverage}x | ${(row.debtRatioBps / 100).toFixed(2)}% | ${(row.debtRatioAfterBps / 100).toFixed(2)}% | ${(row.unwoundShare * 100).toFixed(1)}%${row.whole ? " (whole)" : ""} | $${row.equityUsd.toFixed(2)} | $${row.lossUsd.toFixed(2)} | ${(row.lossShare * 100).toFixed(1)}% | ${row.path} |`,
+        `| ${row.vault} | ${row.leverage}x${row.opened !== row.leverage ? ` (opened ${row.opened}x)` : ""} | ${(row.debtRatioBps / 100).toFixed(2)}% | ${(row.debtRatioAfterBps / 100).toFixed(2)}% | ${(row.unwoundShare * 100).toFixed(1)}%${row.whole ? " (whole)" : ""} | $${row.equityUsd.toFixed(2)} | $${row.lossUsd.toFixed(2)} | ${(row.lossShare * 100).toFixed(1)}% | ${row.path} |`,
     ),
   ];
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BUCKET_ORDER, type CrashContext } from "./book";
 import { LAG_MODE_LABEL, type LagMode } from "./market";
+import { liquidationLossTable, type LiquidationLossRow } from "./liquidationLoss";
 import type { RunResult } from "./run";
 import type { Scenario } from "./scenarios";
 
@@ -15,7 +16,7 @@ export function summaryRows(results: RunResult[]): string[][] {
     `${MODE_SHORT[r.lagMode]}`,
     `${r.cadence}`,
     `${r.liquidations.full}/${r.liquidations.partial}`,
-    `${r.liquidations.byRepayment}`,
+    `${r.liquidations.byRepayment - r.liquidations.byCallback}/${r.liquidations.byCallback}`,
     `${r.ordersExecuted}`,
     `${r.blockedCount}`,
     `${r.leftPastKillFactor.length}`,
@@ -31,7 +32,7 @@ export function summaryRows(results: RunResult[]): string[][] {
 }
 
 export const SUMMARY_HEADER = [
-  "scenario", "lag", "every", "liq full/part", "by repay", "orders", "blocked", "left >kill", "bad debt $", "open shortfall $", "reserve used $", "lender loss $", "withdraw", "bounty $ / gas $", "keeper capital used $", "s",
+  "scenario", "lag", "every", "liq full/part", "by repay/callback", "orders", "blocked", "left >kill", "bad debt $", "open shortfall $", "reserve used $", "lender loss $", "withdraw", "bounty $ / gas $", "keeper capital used $", "s",
 ];
 
 export function textTable(header: string[], rows: string[][]): string {
@@ -103,6 +104,8 @@ export interface ReportInput {
   notes: string[];
   findings: string[];
   recommendations: string[][];
+  /** The farmer's loss to a partial liquidation at the kill factor, per vault and offered leverage. */
+  liquidationLoss?: LiquidationLossRow[];
 }
 
 export function writeReport(outDir: string, input: ReportInput): { markdown: string; json: string } {
@@ -120,7 +123,7 @@ export function writeReport(outDir: string, input: ReportInput): { markdown: str
   md.push(`Generated ${new Date().toISOString()} by \`npm run crash\` (scripts/crash.ts) on the in-process Hardhat network.`);
   md.push("");
   md.push(`- Book: ${ctx.book.length} positions from ${new Set(ctx.book.map((p) => p.owner)).size} accounts: ${stableCount} on USDC-USDT (1x-10x), ${ctx.book.length - stableCount} on WETH-USDC (1x-3x); every supply (token0 / token1 / both) x borrow (token0 / token1 / both) variant; large positions: ${ctx.book.filter((p) => p.label?.startsWith("large")).map((p) => `${p.label} (#${p.id}, $${p.collateralUsd.toLocaleString()} supplied)`).join(", ")}; deleverage orders on ${ctx.book.filter((p) => p.order).length} positions. 30 days of interest accrued before the crash.`);
-  md.push(`- Keeper: lib/keeper.ts \`Keeper\`, its own account, working capital ${ctx.keeperCapital.USDC.toLocaleString()} USDC, ${ctx.keeperCapital.USDT.toLocaleString()} USDT, ${ctx.keeperCapital.WETH} WETH (plus ETH for gas). Harvests disabled in the replay (not under test).`);
+  md.push(`- Keeper: lib/keeper.ts \`Keeper\`, its own account, working capital ${ctx.keeperCapital.USDC.toLocaleString()} USDC, ${ctx.keeperCapital.USDT.toLocaleString()} USDT, ${ctx.keeperCapital.WETH} WETH (plus ETH for gas); it liquidates through the vault's own swap, else with no capital through the FlashLiquidator (\`liquidateWithCallback\`), else by repayment with what it holds. Harvests disabled in the replay (not under test).`);
   md.push(`- Lag modes: ${modes.map((mode) => `${MODE_SHORT[mode]} = ${LAG_MODE_LABEL[mode]}`).join("; ")}. "every" = keeper cadence in hourly steps.`);
   md.push(`- Runtime: setup ${ctx.setupSeconds.toFixed(0)} s, matrix of ${results.length} runs ${input.matrixSeconds.toFixed(0)} s, total ${input.totalSeconds.toFixed(0)} s on ${input.load.cpus} cores; load average before ${input.load.before.map((v) => v.toFixed(2)).join("/")}, after ${input.load.after.map((v) => v.toFixed(2)).join("/")} (shared machine).`);
   for (const note of input.notes) md.push(`- ${note}`);
@@ -135,6 +138,14 @@ export function writeReport(outDir: string, input: ReportInput): { markdown: str
     md.push(`## Recommendations`);
     md.push("");
     md.push(markdownTable(["parameter", "value", "measured effect / evidence"], input.recommendations));
+    md.push("");
+  }
+  if (input.liquidationLoss?.length) {
+    md.push(`## Farmer's loss to a partial liquidation at the kill factor, every offered leverage`);
+    md.push("");
+    md.push("A fresh $2,000-collateral position per leverage, its debt in the steadier token, brought just past the kill factor by the other token's fall (feed and pair together), liquidated by the keeper with no capital. Loss = equity before less equity after less what the vault kept for the owner, at oracle prices. Goal: at most 20% of equity at every leverage the vault offers.");
+    md.push("");
+    for (const line of liquidationLossTable(input.liquidationLoss)) md.push(line);
     md.push("");
   }
   md.push(`## Scenarios`);
@@ -212,6 +223,7 @@ export function writeReport(outDir: string, input: ReportInput): { markdown: str
       book: ctx.book.map((p) => ({ ...p, id: p.id.toString() })),
       scenarios: input.scenarios,
       frontier: front,
+      liquidationLoss: input.liquidationLoss ?? [],
       findings: input.findings,
       recommendations: input.recommendations,
       notes: input.notes,

@@ -131,7 +131,13 @@ export async function invariantFixture() {
   }
   const reader = await new ethers.ContractFactory(BATCH_READER_ABI, BATCH_READER_BYTECODE, deployer).deploy();
   await reader.waitForDeployment();
-  return { ...fx, arbitrageur, lenders, farmers, poolList: pools, poolTokens, reader: reader as any };
+  // The empty-wallet liquidator: gas only, never a token; it liquidates through the FlashLiquidator and the proceeds
+  // go to the (funded) liquidator's account, whose gain the model bounds as for any liquidation.
+  const emptyLiquidator = signers[11];
+  for (const token of poolTokens) if ((await token.balanceOf(emptyLiquidator.address)) !== 0n) throw new Error("the empty-wallet liquidator holds tokens");
+  const flash = await (await ethers.getContractFactory("FlashLiquidator", deployer)).deploy();
+  await flash.waitForDeployment();
+  return { ...fx, arbitrageur, lenders, farmers, poolList: pools, poolTokens, reader: reader as any, emptyLiquidator, flash: flash as any };
 }
 export type InvariantFixture = Awaited<ReturnType<typeof invariantFixture>>;
 
@@ -151,7 +157,7 @@ export type Op =
   | { k: "price"; v: number; moveBps: number }
   | { k: "squeeze"; v: number; stepBps: number }
   | { k: "arb" }
-  | { k: "liquidate"; v: number; pick: number; withRepayment: boolean; worst: boolean }
+  | { k: "liquidate"; v: number; pick: number; withRepayment: boolean; worst: boolean; flash?: boolean }
   | { k: "claim"; v: number; farmer: number };
 
 const pick = fc.nat({ max: 10_000 });
@@ -202,7 +208,7 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ k: fc.constant("price" as const), v: vaultIndex, moveBps: fc.integer({ min: -1_500, max: 1_500 }) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("arb" as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("squeeze" as const), v: vaultIndex, stepBps: fc.integer({ min: 300, max: 1_500 }) }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("liquidate" as const), v: vaultIndex, pick, withRepayment: fc.boolean(), worst: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ k: fc.constant("liquidate" as const), v: vaultIndex, pick, withRepayment: fc.boolean(), worst: fc.boolean(), flash: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("claim" as const), v: vaultIndex, farmer: fc.integer({ min: 0, max: 3 }) }) },
 );
 
@@ -1033,14 +1039,23 @@ export class Model {
     ];
     const claimsBefore = await claims();
     const liquidator = fx.liquidator;
-    const attempt = async (withRepayment: boolean) =>
-      this.send(withRepayment ? side.vault.connect(liquidator).liquidateWithRepayment(target.id, GAS) : side.vault.connect(liquidator).liquidate(target.id, GAS));
+    // By the empty-wallet liquidator through the FlashLiquidator (liquidateWithCallback), proceeds to `liquidator`.
+    const flash = op.flash === true;
+    const attempt = async (withRepayment: boolean, viaFlash = false) =>
+      this.send(
+        viaFlash
+          ? fx.flash.connect(fx.emptyLiquidator).liquidate(side.vault.target, target.id, liquidator.address, 0n, 0n, GAS)
+          : withRepayment
+            ? side.vault.connect(liquidator).liquidateWithRepayment(target.id, GAS)
+            : side.vault.connect(liquidator).liquidate(target.id, GAS),
+      );
     let receipt: TransactionReceipt | null = null;
     let refusal: string | null = null;
     try {
-      receipt = await attempt(op.withRepayment);
+      receipt = await attempt(op.withRepayment, flash);
     } catch (error) {
-      refusal = allowedRefusal(error);
+      // The FlashLiquidator's one refusal: burning and swapping cannot pay (the pair too far from the oracle).
+      refusal = allowedRefusal(error, flash ? ["CannotRepay"] : []);
     }
     if (!view.liquidatable) {
       if (refusal === null && !onTheEdge) fail(`position ${op.v}:${target.id} was liquidated while its view said healthy (debt ratio ${view.debtRatioBps} bps, kill ${kill})`);
@@ -1053,7 +1068,8 @@ export class Model {
       // Past the kill factor: liquidate() may refuse (the pair's swap outside the oracle bound, proceeds short of
       // the debt, or an underwater position that must be liquidated by repayment), but a funded liquidator taking
       // the other side at the oracle price must always get through.
-      if (op.withRepayment || !["SwapOutsideOracleBound", "InsufficientProceeds", "UnderwaterNeedsRepayment"].includes(refusal)) {
+      // Through the FlashLiquidator, the vault itself never refuses one past the kill factor.
+      if (flash ? refusal !== "CannotRepay" : op.withRepayment || !["SwapOutsideOracleBound", "InsufficientProceeds", "UnderwaterNeedsRepayment"].includes(refusal)) {
         fail(`position ${op.v}:${target.id} past the kill factor (debt ratio ${view.debtRatioBps} > ${kill}) could not be liquidated: ${refusal}`);
       }
       try {
@@ -1076,6 +1092,8 @@ export class Model {
             const outcome = parsed.args.outcome;
             const unwound = (BigInt(outcome.lpRemoved) * BigInt(this.vaultState[op.v].lpPriceWad)) / WAD;
             allowance += (unwound * BigInt(this.vaultState[op.v].risk.liquidationBountyBps)) / BPS;
+            // By callback, an underwater position's LP is sold for its value less the swap allowance.
+            if (flash && refusal === null) allowance += (unwound * BigInt(Math.ceil(Number(this.vaultState[op.v].risk.swapSlippageBps) / 2))) / BPS;
             allowance += this.usd(side.symbols[0], BigInt(outcome.incentive0)) + this.usd(side.symbols[1], BigInt(outcome.incentive1));
           }
           if (parsed?.name === "BadDebtWrittenOff" && log.address.toLowerCase() === (contract.target as string).toLowerCase()) {
@@ -1089,6 +1107,15 @@ export class Model {
       }
     }
     this.actorCheck(liquidator.address, receipt, 0n, value, `liquidation of ${op.v}:${target.id}`, allowance);
+    if (flash) {
+      // Capital-free: neither the empty wallet nor the helper keeps a base unit of anything.
+      for (const who of [fx.emptyLiquidator.address, fx.flash.target as string]) {
+        for (const token of fx.poolTokens) {
+          const held = BigInt(await token.balanceOf(who));
+          if (held !== 0n) fail(`after the flash liquidation of ${op.v}:${target.id}, ${who} holds ${held} of ${token.target}`);
+        }
+      }
+    }
     // The owner never gains by being liquidated: its position's worth plus what was kept for it to claim.
     const claimsAfter = await claims();
     const ownerDelta =
@@ -1104,7 +1131,7 @@ export class Model {
     const ledger = this.ledger.get(target.owner)!;
     ledger.outUsd += this.usd(side.symbols[0], claimsAfter[0] - claimsBefore[0]) + this.usd(side.symbols[1], claimsAfter[1] - claimsBefore[1]);
     ledger.tolerance += ownerTolerance;
-    return receipt === null ? "none" : "liquidated";
+    return receipt === null ? "none" : flash ? (refusal === null ? "liquidated-flash" : "liquidated-flash-fallback") : "liquidated";
   }
 
   // -------------------------------------------------------------- invariants

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { invariantFixture, Model, opArbitrary, runSession, type Op } from "./model";
+import { STABLE_VAULT_RISK } from "../../../lib/vaults";
 
 /** Long random sessions over both vaults and the three pools, each from the same deployment (loadFixture reverts
  *  to its snapshot): cheap invariants after every step, the expensive ones every FULL_EVERY steps. */
@@ -57,12 +58,14 @@ describe("Flux V2 liquidation past the kill factor (minimal reproduction of what
     // A $40 position at about 9x, all its debt in USDT; and a larger one, so the vault owes USDT for others too.
     expect(await model.step({ k: "open", v: 0, farmer: 0, side: usdc, borrow: 0, lev: 90, usd: 40, odd: 0 })).to.equal("ok");
     expect(await model.step({ k: "open", v: 0, farmer: 1, side: usdc, borrow: 0, lev: 30, usd: 3_000, odd: 0 })).to.equal("ok");
-    // USDT rises until the small position's debt is 97%-100% of its value: past the kill factor (95%), and
-    // past value less the 3% bounty, yet not underwater.
+    // USDT rises until the small position's debt lies between its value less the bounty and its value: past the
+    // kill factor (95%) and past value less the bounty, yet not underwater (coarse steps, then fine ones, so the
+    // narrow band is not jumped over).
+    const band = BigInt(10_000 - STABLE_VAULT_RISK.liquidationBountyBps);
     let price = 1;
     let view = await side.vault.positionView(1n);
-    while (view.debtValueWad * 10_000n <= view.valueWad * 9_700n) {
-      price *= 1.005;
+    while (view.debtValueWad * 10_000n <= view.valueWad * band) {
+      price *= view.debtValueWad * 10_000n <= view.valueWad * (band - 150n) ? 1.005 : 1.0003;
       await model.movePrice(0, price);
       view = await side.vault.positionView(1n);
     }

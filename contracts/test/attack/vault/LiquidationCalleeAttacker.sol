@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-
 import {IFluxLiquidationCallee} from "../../../interfaces/IFluxLiquidationCallee.sol";
 import {ILeveragedVault, ILeveragedVaultTypes} from "../../../interfaces/ILeveragedVault.sol";
 

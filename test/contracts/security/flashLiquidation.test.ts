@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract, Signer } from "ethers";
-import { vaultStackFixture, FAR_FUTURE, type VaultFixture } from "./fixtures";
-import { balancesOf, eventsOf, fmt, moveWeth, openWeth, usdValue, wethVault } from "./ordersHelpers";
+import { vaultStackFixture, FAR_FUTURE, type VaultFixture } from "../vault/fixtures";
+import { balancesOf, eventsOf, fmt, moveWeth, openWeth, usdValue, wethVault } from "../vault/ordersHelpers";
 import { VOLATILE_VAULT_RISK } from "../../../lib/vaults";
 import type { FlashLiquidator, LiquidationCalleeAttacker } from "../../../typechain-types";
 

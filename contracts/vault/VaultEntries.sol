@@ -90,6 +90,7 @@ abstract contract VaultEntries is VaultState {
         PositionView memory after_ = _health(positionId, position, s);
         if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);
         emit PositionIncreased(positionId, params.amount0, params.amount1, params.borrow0, params.borrow1, lp, shares, positionShares);
+        _recordTwap();
     }
 
 

@@ -8,28 +8,12 @@ import { ethers } from "hardhat";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { advanceDays, FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
-import { eventsOf, give, holdings, positionWorth, pushAmount, routerSwap, usd6, usdDelta, usdOf, WAD, e18 } from "./vaultAttackHelpers";
+import { e18, eventsOf, farmedStable, give, holdings, positionWorth, pushAmount, routerSwap, usd6, usdDelta, usdOf, victimsWorth, WAD } from "./vaultAttackHelpers";
 import { usdToFeedAnswer } from "../../../scripts/lib/deployVaults";
 import { moveWeth, openWeth, wethVault } from "../vault/ordersHelpers";
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(2) : n.toPrecision(6));
 const addr = (c: { getAddress(): Promise<string> }) => c.getAddress();
-
-/** The stable vault with two farmers in (alice 3x, bob 2.5x) and a day of rewards pending: the TWAP has a day. */
-async function farmedStable() {
-  const fixture = await vaultStackFixture();
-  const { stable, alice, bob } = fixture;
-  await stable.vault.connect(alice).open({ amount0: usd6(1_000), amount1: 0, borrow0: 0, borrow1: usd6(2_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
-  await stable.vault.connect(bob).open({ amount0: usd6(2_500), amount1: usd6(2_500), borrow0: usd6(10_000), borrow1: usd6(10_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
-  await advanceDays(fixture, 1);
-  return fixture;
-}
-
-async function victimsWorth(fixture: VaultFixture, ids: number[]) {
-  let total = 0;
-  for (const id of ids) total += await positionWorth(fixture, fixture.stable.vault as unknown as Contract, id);
-  return total;
-}
 
 /** USDC base units per FLUX base unit at the oracle, WAD. */
 async function oracleUsdcPerFluxWad(fixture: VaultFixture) {
@@ -67,7 +51,7 @@ describe("Security: the TWAP and the prices that move value between farmers (iss
           const tokens = [flux, usdc];
           const before = await holdings(attacker.address, tokens, []);
           const funded = (await usdOf(fixture, flux, e18(dump))) + 100_000;
-          const victimsBefore = await victimsWorth(fixture, [1, 2]);
+          const victimsBefore = await victimsWorth(fixture, vault, [1, 2]);
           const target = (oracleRate * targetBps) / 10_000n;
           let sold = 0n;
           let sales = 0;
@@ -84,7 +68,7 @@ describe("Security: the TWAP and the prices that move value between farmers (iss
           }
           const after = await holdings(attacker.address, tokens, []);
           const profit = (await usdDelta(fixture, tokens, before, after)) - funded;
-          const victimsDelta = (await victimsWorth(fixture, [1, 2])) - victimsBefore;
+          const victimsDelta = (await victimsWorth(fixture, vault, [1, 2])) - victimsBefore;
           const soldUsd = await usdOf(fixture, flux, sold);
           console.log(
             `    [c1] carry ${carry} FLUX, ${calls} call(s) ${acrossBlocks ? "one per block" : "in one tx"}, dump ${dump}, buy back to ${Number(targetBps) / 100}% of the oracle: ` +

@@ -5,31 +5,17 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IUniswapV2Pair} from "@uniswap/v2-core/contracts/interfaces/IUniswapV2Pair.sol";
 import {ILeveragedVault} from "../../../interfaces/ILeveragedVault.sol";
+import {VaultAttacker} from "./VaultAttacker.sol";
 
 /// @title HarvestRepeater
 /// @notice Test attacker for the harvest: optionally dumps the reward token into its pair, calls `harvest` many times
 ///         (in this one transaction, or one call per transaction across blocks), then buys the reward token back up to
-///         a target price, keeping the cheap rewards the harvests sold. Everything it holds goes back to its deployer.
-contract HarvestRepeater {
-    /// @notice Who deployed the attacker and receives its proceeds.
-    address public immutable owner;
+///         a target price, keeping the cheap rewards the harvests sold. Everything it holds goes back to its deployer
+///         (VaultAttacker's owner, swap and sweep).
+contract HarvestRepeater is VaultAttacker {
     /// @notice How many of the last batch's harvest calls succeeded, and how many sold something.
     uint256 public lastSucceeded;
     uint256 public lastSold;
-
-    /// @notice Only the deployer may run the attacker.
-    error NotOwner(address caller);
-    /// @notice A token refused a transfer.
-    error TransferFailed(address token);
-
-    constructor() {
-        owner = msg.sender;
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        _;
-    }
 
     /// @notice Sells `amount` of `reward` (held here) into `pair`.
     function dump(IUniswapV2Pair pair, IERC20 reward, uint256 amount) public onlyOwner {
@@ -79,20 +65,5 @@ contract HarvestRepeater {
         dump(pair, reward, dumpAmount);
         harvestMany(vault, calls, minAmountOut);
         buyBack(pair, reward, other, targetOtherPerRewardWad);
-    }
-
-    function _swap(IUniswapV2Pair pair, bool zeroForOne, IERC20 tokenIn, uint256 amountIn) private returns (uint256 out) {
-        (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
-        (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (uint256(reserve0), uint256(reserve1)) : (uint256(reserve1), uint256(reserve0));
-        uint256 amountInWithFee = amountIn * 997;
-        out = (amountInWithFee * reserveOut) / (reserveIn * 1000 + amountInWithFee);
-        if (!tokenIn.transfer(address(pair), amountIn)) revert TransferFailed(address(tokenIn));
-        if (zeroForOne) pair.swap(0, out, address(this), "");
-        else pair.swap(out, 0, address(this), "");
-    }
-
-    function _sweep(IERC20 token) private {
-        uint256 balance = token.balanceOf(address(this));
-        if (balance > 0 && !token.transfer(owner, balance)) revert TransferFailed(address(token));
     }
 }

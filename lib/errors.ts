@@ -120,6 +120,12 @@ function sentence(error: ErrorDescription, tokens: TokenBook): string {
       return `Position #${args[0]} (debt ratio ${bps(args[1])}) cannot reach ${bps(args[2])} by closing part of it.`;
     case "NothingToClaim":
       return "There is nothing of that token kept for you to claim.";
+    case "TwapUnavailable":
+      return "The vault has no time-weighted average price for this pair yet, so it waits before pricing value between farmers on it; any harvest records one, which counts from the next block.";
+    case "PriceSourcesDisagree":
+      return `The pair's price (${Number(args[1]).toPrecision(6)}) or its time-weighted average (${Number(args[2]).toPrecision(6)}) is more than ${bps(args[4])} from the oracle's (${Number(args[3]).toPrecision(6)}), so the vault waits before pricing value between farmers on it. Try again once the market and the feeds agree.`;
+    case "ExecutionShortfall":
+      return `Executing position #${args[0]}'s order would lose $${wadNumber(args[1]).toFixed(2)} to the pair's price beyond a fair execution, more than the executor's fee of $${wadNumber(args[2]).toFixed(2)}: it waits until the pair is back near the oracle.`;
     case "SequencerDown":
       return "The network's sequencer is down, so prices cannot be trusted; try again when it is back.";
     case "SequencerGracePeriodNotOver":

@@ -116,39 +116,99 @@ export function tokenValueWadUp(amount: bigint, priceWad: bigint, decimals: numb
   return product === 0n ? 0n : (product - 1n) / 10n ** BigInt(decimals) + 1n;
 }
 
-/** What a vault needs to price its pending rewards for an entrant (VaultState._pendingRewardsAsLpUp). */
-export interface EntryRewardPriceInput {
-  oraclePriceWad: bigint;
-  /** The reward pair's reserves: of the reward token, and of the vault token it sells into. */
-  reserveReward: bigint;
-  reserveOther: bigint;
-  rewardDecimals: number;
-  otherPriceWad: bigint;
-  otherDecimals: number;
-  harvestSlippageBps: bigint;
+/** The vaults' TWAP window (VaultState.TWAP_WINDOW_SECONDS). */
+export const TWAP_WINDOW_SECONDS = 1_800n;
+/** Scale of the reward pair's rates, base units per base unit (VaultState.RATE_SCALE). */
+export const RATE_SCALE = 10n ** 36n;
+const Q112 = 1n << 112n;
+const MOD224 = 1n << 224n;
+
+/** A TWAP observation as a vault records it (VaultState.Observation; its PricesObserved event carries the cumulative). */
+export interface TwapObservation {
+  timestamp: bigint;
+  cumulative: bigint;
 }
 
 /**
- * Twin of the reward price in VaultState._pendingRewardsAsLpUp: an entrant pays for the rewards already pending at
- * the higher of the oracle and the reward pair's spot (rounded up), the spot counted only up to the oracle plus the
- * harvest slippage bound. So neither a stale feed below the market nor a pumped reward pair lets an entrant buy
- * pending rewards cheap, and a pump cannot overcharge entrants beyond what a harvest could realise.
+ * Twin of VaultState._cumulativeNow: the pair's cumulative price of token 0 in token 1 (`ofToken0`) or of token 1,
+ * as the pair would write it at `now` (its last cumulative plus the reserves' UQ112x112 price for the time since).
  */
-export function entryRewardPriceWad(input: EntryRewardPriceInput): bigint {
-  if (input.reserveReward === 0n) return input.oraclePriceWad;
-  const numerator = input.reserveOther * 10n ** BigInt(input.rewardDecimals) * input.otherPriceWad;
-  const denominator = input.reserveReward * 10n ** BigInt(input.otherDecimals);
-  const spot = (numerator + denominator - 1n) / denominator; // rounded up
-  const cap = (input.oraclePriceWad * (BPS + input.harvestSlippageBps)) / BPS; // rounded down
-  if (spot <= input.oraclePriceWad) return input.oraclePriceWad;
-  return spot < cap ? spot : cap;
+export function cumulativePriceNow(input: {
+  cumulativeLast: bigint;
+  reserve0: bigint;
+  reserve1: bigint;
+  updatedAt: bigint;
+  now: bigint;
+  ofToken0: boolean;
+}): bigint {
+  const { cumulativeLast, reserve0, reserve1, updatedAt, now, ofToken0 } = input;
+  const now32 = now % 2n ** 32n;
+  if (updatedAt === now32 || reserve0 === 0n || reserve1 === 0n) return cumulativeLast;
+  const price = ofToken0 ? (reserve1 * Q112) / reserve0 : (reserve0 * Q112) / reserve1;
+  const elapsed = (now32 - updatedAt + 2n ** 32n) % 2n ** 32n;
+  return (cumulativeLast + price * elapsed) % 2n ** 256n;
 }
 
-/** Pending rewards counted as LP for pricing new shares, rounded up (VaultState._pendingRewardsAsLpUp). */
-export function pendingRewardsAsLpUp(rewards: bigint, rewardPriceWad: bigint, rewardDecimals: number, lpPriceWad: bigint): bigint {
-  if (rewards === 0n) return 0n;
-  const value = tokenValueWadUp(rewards, rewardPriceWad, rewardDecimals);
-  return (value * WAD + lpPriceWad - 1n) / lpPriceWad;
+/**
+ * Twin of VaultState._twapOf: the UQ112x112 average since the newest observation at least a window old, or, while none
+ * is, since the oldest from an earlier block; zero without one.
+ */
+export function twapAverage(observations: TwapObservation[], cumulativeNow: bigint, now: bigint): bigint {
+  const usable = observations.filter((o) => o.timestamp !== 0n && o.timestamp < now);
+  if (usable.length === 0) return 0n;
+  const old = usable.filter((o) => now - o.timestamp >= TWAP_WINDOW_SECONDS);
+  const chosen = old.length
+    ? old.reduce((a, b) => (b.timestamp > a.timestamp ? b : a))
+    : usable.reduce((a, b) => (b.timestamp < a.timestamp ? b : a));
+  const difference = (((cumulativeNow % MOD224) - (chosen.cumulative % MOD224)) % MOD224 + MOD224) % MOD224;
+  return difference / (now - chosen.timestamp);
+}
+
+/** A UQ112x112 average as a reward-pair rate (base units of the other token per reward base unit, RATE_SCALE). */
+export function twapRate(average: bigint): bigint {
+  return (average * RATE_SCALE) / Q112;
+}
+
+/** The feeds' reward rate in the same units, rounded down (VaultState._rewardRates). */
+export function feedRewardRate(rewardPriceWad: bigint, otherPriceWad: bigint, rewardDecimals: number, otherDecimals: number): bigint {
+  return (rewardPriceWad * 10n ** BigInt(otherDecimals) * RATE_SCALE) / (otherPriceWad * 10n ** BigInt(rewardDecimals));
+}
+
+/** What a vault needs to value its pending rewards for an entrant (VaultState._pendingRewardsAsLpUp). */
+export interface EntryRewardValueInput {
+  rewards: bigint;
+  oraclePriceWad: bigint;
+  /** The reward pair's TWAP as a rate (twapRate). */
+  twapRate: bigint;
+  rewardDecimals: number;
+  otherPriceWad: bigint;
+  otherDecimals: number;
+}
+
+/**
+ * Twin of the reward value in VaultState._pendingRewardsAsLpUp, rounded up: an entrant pays for the rewards already
+ * pending at the higher of the feeds' rate and the reward pair's TWAP (which no single block can move), so neither a
+ * pumped pair nor a feed lagging the market moves what it pays. (The vault refuses the entry, PriceSourcesDisagree,
+ * when the pair's spot or TWAP is more than `harvestSlippageBps` from the feeds.)
+ */
+export function entryRewardValueWad(input: EntryRewardValueInput): bigint {
+  const { rewards, oraclePriceWad, rewardDecimals, otherPriceWad, otherDecimals } = input;
+  if (input.twapRate > feedRewardRate(oraclePriceWad, otherPriceWad, rewardDecimals, otherDecimals)) {
+    const other = (rewards * input.twapRate + RATE_SCALE - 1n) / RATE_SCALE;
+    return tokenValueWadUp(other, otherPriceWad, otherDecimals);
+  }
+  return tokenValueWadUp(rewards, oraclePriceWad, rewardDecimals);
+}
+
+/** Token 0's USD price (WAD) at the pair's TWAP in token 1 (VaultState._pendingRewardsAsLpUp), for the LP's TWAP price. */
+export function twapPrice0Wad(average: bigint, decimals0: number, decimals1: number, price1Wad: bigint): bigint {
+  return (((average * 10n ** BigInt(18 + decimals0)) / (10n ** BigInt(decimals1) * Q112)) * price1Wad) / WAD;
+}
+
+/** Pending rewards worth `valueWad` counted as LP at `lpPriceWad`, rounded up (VaultState._pendingRewardsAsLpUp). */
+export function pendingRewardsAsLpUp(valueWad: bigint, lpPriceWad: bigint): bigint {
+  if (valueWad === 0n) return 0n;
+  return (valueWad * WAD + lpPriceWad - 1n) / lpPriceWad;
 }
 
 /** USD value (WAD) of `lpAmount` LP tokens (18 decimals) at `lpPriceWad` per whole token, rounded down. */

@@ -34,6 +34,20 @@ library LiquidityMath {
         return atRate > inFee ? atRate - inFee : 0;
     }
 
+    /// @notice The largest sale after which the pair's spot (reserveOut / reserveIn after it) is still at least
+    ///         `rateNum / rateDen`, rounded down; zero when the spot is already at or below it.
+    /// @dev Without the fee the reserves after a sale x keep the product k, so the spot after is k / (reserveIn + x)^2;
+    ///      the fee only raises reserveOut after the sale. So x <= sqrt(k * rateDen / rateNum) - reserveIn (the root
+    ///      rounded down) never walks the spot below the rate.
+    function maxSaleToSpot(uint256 reserveIn, uint256 reserveOut, uint256 rateNum, uint256 rateDen)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 limit = Math.sqrt(Math.mulDiv(reserveIn * reserveOut, rateDen, rateNum));
+        return limit > reserveIn ? limit - reserveIn : 0;
+    }
+
     /// @notice How much of the token in excess to swap so the two amounts match the pair's ratio afterwards and
     ///         add as liquidity with no leftover beyond rounding (Alpha Homora V2's closed form, 0.3% fee).
     /// @return swapAmount Amount of the token in excess to swap, rounded down.

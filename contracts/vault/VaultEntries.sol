@@ -95,6 +95,7 @@ abstract contract VaultEntries is VaultState {
             if (after_.valueWad < minimumWad) revert PositionValueTooSmall(after_.valueWad, minimumWad);
         }
         emit PositionIncreased(positionId, params.amount0, params.amount1, params.borrow0, params.borrow1, lp, shares, positionShares);
+        _recordTwap();
     }
 
 

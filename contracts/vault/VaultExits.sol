@@ -193,6 +193,7 @@ abstract contract VaultExits is VaultState {
         DeleverageOrder memory order = $.orders[positionId].deleverage;
         if (order.triggerDebtRatioBps == 0) revert NoOrder(positionId);
         Settlement memory s;
+        s.order = true;
         _loadPrices(s);
         PositionView memory health = _health(positionId, position, s);
         if (health.debtRatioBps < order.triggerDebtRatioBps) {
@@ -224,6 +225,7 @@ abstract contract VaultExits is VaultState {
         PriceOrder memory order = $.orders[positionId].price;
         if (order.lowPriceWad == 0 && order.highPriceWad == 0) revert NoOrder(positionId);
         Settlement memory s;
+        s.order = true;
         _loadPrices(s);
         uint256 price = order.priceOfToken1 ? s.price1 : s.price0;
         if (!((order.lowPriceWad != 0 && price <= order.lowPriceWad) || (order.highPriceWad != 0 && price >= order.highPriceWad))) {
@@ -306,13 +308,17 @@ abstract contract VaultExits is VaultState {
         outcome.repaid1 = _repayShares(position, false, debtShares1);
         (s.balance0, s.balance1) = (s.balance0 - outcome.repaid0, s.balance1 - outcome.repaid1);
 
-        if (feeBps > 0) {
-            (outcome.fee0, outcome.fee1) = _takeValue(s, (unwoundValue * feeBps) / BPS);
+        if (receiveAs == ReceiveAs.Token0 && s.balance1 > 0) _sell(s, false, s.balance1, slippageBps);
+        else if (receiveAs == ReceiveAs.Token1 && s.balance0 > 0) _sell(s, true, s.balance0, slippageBps);
+        if (s.order) {
+            // The executor's fee absorbs what its swaps lost beyond a fair execution, so no front-run pays it more
+            // than the fee; when the fee cannot absorb it, the order waits.
+            uint256 feeValue = (unwoundValue * feeBps) / BPS;
+            if (s.shortfall > feeValue) revert ExecutionShortfall(positionId, s.shortfall, feeValue);
+            (outcome.fee0, outcome.fee1) = _takeValue(s, feeValue - s.shortfall);
             if (outcome.fee0 > 0) token0.safeTransfer(msg.sender, outcome.fee0);
             if (outcome.fee1 > 0) token1.safeTransfer(msg.sender, outcome.fee1);
         }
-        if (receiveAs == ReceiveAs.Token0 && s.balance1 > 0) _sell(s, false, s.balance1, slippageBps);
-        else if (receiveAs == ReceiveAs.Token1 && s.balance0 > 0) _sell(s, true, s.balance0, slippageBps);
         (outcome.amount0, outcome.amount1) = (s.balance0, s.balance1);
         if (position.lpShares == 0) delete _storage().orders[positionId];
     }
@@ -421,6 +427,13 @@ abstract contract VaultExits is VaultState {
         (uint256 ownerDue, uint256 rewardValue) = _ownerDue(amounts.unwoundValue, plan.rewardBps, repaidValue);
         uint256 residual = PositionMath.value(s.balance0, s.price0, _decimals0) + PositionMath.value(s.balance1, s.price1, _decimals1);
         uint256 ownerValue = Math.max(Math.min(residual, ownerDue), residual > rewardValue ? residual - rewardValue : 0);
+        if (s.order) {
+            // A deleverage order's executor is paid its fee less what its swaps lost beyond a fair execution (the
+            // owner bears only that fair cost), or the order waits: no front-run pays the executor more than the fee.
+            if (s.shortfall > rewardValue) revert ExecutionShortfall(positionId, s.shortfall, rewardValue);
+            uint256 executorPay = rewardValue - s.shortfall;
+            ownerValue = residual > executorPay ? residual - executorPay : 0;
+        }
         if (ownerValue > OWNER_CREDIT_DUST_WAD) {
             (outcome.returned0, outcome.returned1) = _takeValue(s, ownerValue);
             address owner_ = position.owner;
@@ -567,6 +580,25 @@ abstract contract VaultExits is VaultState {
     ) private {
         uint256 valueIn = sellToken0 ? PositionMath.valueUp(amountIn, s.price0, _decimals0) : PositionMath.valueUp(amountIn, s.price1, _decimals1);
         uint256 valueOut = sellToken0 ? PositionMath.value(amountOut, s.price1, _decimals1) : PositionMath.value(amountOut, s.price0, _decimals0);
+        if (s.order) {
+            // A fair execution: the same sale into reserves of the pair's product k priced at the oracle
+            // (x = sqrt(k / p), y = k / x) when the order's first swap runs, fee and price impact included.
+            if (s.fair0 == 0) {
+                s.fair0 = Math.sqrt(Math.mulDiv(reserve0 * reserve1, s.price1 * 10 ** _decimals0, s.price0 * 10 ** _decimals1));
+                s.fair1 = Math.mulDiv(reserve0, reserve1, s.fair0);
+            }
+            uint256 fairValue;
+            if (sellToken0) {
+                uint256 fairOut = LiquidityMath.getAmountOut(amountIn, s.fair0, s.fair1);
+                fairValue = PositionMath.value(fairOut, s.price1, _decimals1);
+                (s.fair0, s.fair1) = (s.fair0 + amountIn, s.fair1 - fairOut);
+            } else {
+                uint256 fairOut = LiquidityMath.getAmountOut(amountIn, s.fair1, s.fair0);
+                fairValue = PositionMath.value(fairOut, s.price0, _decimals0);
+                (s.fair0, s.fair1) = (s.fair0 - fairOut, s.fair1 + amountIn);
+            }
+            if (fairValue > valueOut + OWNER_CREDIT_DUST_WAD) s.shortfall += fairValue - valueOut;
+        }
         if (valueOut * BPS < valueIn * (BPS - slippageBps)) {
             (uint256 spot, uint256 fair) = _spotAndFairPrices(s.price0, s.price1, reserve0, reserve1);
             revert SwapOutsideOracleBound(spot, fair, ((valueIn - valueOut) * BPS) / valueIn, slippageBps);

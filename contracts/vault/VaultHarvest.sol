@@ -17,10 +17,20 @@ abstract contract VaultHarvest is VaultState {
 
     /// @notice See ILeveragedVault.
     /// @dev Rewards too few for the zap to mint any LP are left for a later harvest (it returns zero).
-    /// @dev Sells at most `harvestMaxSaleBps` of the reward pair's reward reserve, and no more than sells at the
-    ///      oracle price less `harvestSlippageBps`; the rest is carried to the next harvest, so no donation and no gap
-    ///      between harvests can stop compounding. The sale must also return at least `minAmountOut`.
+    /// @dev Records the pairs' prices for the TWAP (so a harvest that sells nothing still advances it). Sells at
+    ///      most `harvestMaxSaleBps` of the reward pair's reward reserve, judged against the higher of the feeds' rate
+    ///      and the reward pair's TWAP, never its spot: no less than that less `harvestSlippageBps`, and never walking
+    ///      the spot more than HARVEST_WALK_BPS below it, so repeating the harvest (in one block or across blocks)
+    ///      and buying the sold rewards back costs the caller the pair's fee. Sells nothing while the TWAP is missing
+    ///      (returns zero) or disagrees with the feeds (PriceSourcesDisagree). The rest is carried to the next
+    ///      harvest, so no donation and no gap between harvests can stop compounding. The sale must also return at
+    ///      least `minAmountOut`.
     function harvest(uint256 minAmountOut) external nonReentrant returns (uint256 lpAdded) {
+        lpAdded = _harvest(minAmountOut);
+        _recordTwap();
+    }
+
+    function _harvest(uint256 minAmountOut) private returns (uint256 lpAdded) {
         VaultStorage storage $ = _storage();
         // With no position holding shares, compounded LP would belong to nobody: leave the rewards for the next.
         if ($.totalLpShares == 0) return 0;
@@ -29,12 +39,16 @@ abstract contract VaultHarvest is VaultState {
         HarvestPlan memory plan = _harvestPlan(price0, price1, 0, reserve0, reserve1);
         if (plan.rewardAvailable == 0) return 0;
         if (plan.rewardToSell == 0) {
-            // Either the reward pair is below the oracle floor (say so), or there is too little to compound yet.
-            (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
-            (uint256 reserveIn, uint256 reserveOut) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
-            uint256 spotRate = Math.mulDiv(reserveOut, WAD, reserveIn);
-            uint256 floorRate = _harvestFloorRateWad(price0, price1);
-            if (spotRate * 997 <= floorRate * 1000) revert HarvestNothingSellable(plan.rewardAvailable, spotRate, floorRate);
+            // The TWAP is missing (this call records the first observation: return), it disagrees with the feeds,
+            // the reward pair is below the floor (say so), or there is too little to compound yet.
+            uint256 rewardPrice = oracle.priceOf(address(rewardToken));
+            (uint256 reserveIn, uint256 reserveOut,) = _harvestReference(price0, price1);
+            (uint256 feedRate, uint256 twapRate, uint256 spotRate) = _rewardRates(price0, price1, rewardPrice, reserveIn, reserveOut);
+            if (twapRate == 0) return 0;
+            uint256 band = $.risk.harvestSlippageBps;
+            if (_gapExceeds(twapRate, feedRate, band)) revert PriceSourcesDisagree(address(rewardPair), spotRate, twapRate, feedRate, band);
+            uint256 floorRate = (Math.max(feedRate, twapRate) * (BPS - HARVEST_WALK_BPS)) / BPS;
+            if (spotRate <= floorRate) revert HarvestNothingSellable(plan.rewardAvailable, spotRate / 1e18, floorRate / 1e18);
             return 0;
         }
         uint256 minOut = Math.max(plan.minAmountOut, minAmountOut);

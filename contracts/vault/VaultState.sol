@@ -55,6 +55,18 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     uint256 public constant MAX_EXECUTOR_FEE_BPS = 100;
     /// @notice A protection order's swaps may lose at most 5% against the oracle.
     uint256 public constant MAX_ORDER_SLIPPAGE_BPS = 500;
+    /// @dev The TWAP window: a price that moves value between farmers is judged against the pairs' own average over
+    ///      at least this long (Compound's anchored view and most Uniswap V2 integrations use 30 minutes: 150 blocks
+    ///      of 12 s, so holding a pair off by x for one block moves the average by x / 150). Observations are kept
+    ///      once per half window, four deep, so one at least a window old always exists once the first has aged.
+    uint256 internal constant TWAP_WINDOW_SECONDS = 1_800;
+    /// @dev How far below the reference rate (the stricter of feed and TWAP) a harvest's sale may walk the reward
+    ///      pair's spot: under the pair's 0.3% fee, so buying the sold rewards back always costs more than the
+    ///      reference price, however many harvests ran (a second harvest in the same block finds nothing to sell).
+    uint256 internal constant HARVEST_WALK_BPS = 25;
+    /// @dev Scale of the reward pair's rates (base units per base unit): 1e36 keeps a cheap reward sold into a
+    ///      6-decimal token exact to 18 digits.
+    uint256 internal constant RATE_SCALE = 1e36;
 
     /// @custom:storage-location erc7201:flux.storage.LeveragedVault
     struct VaultStorage {
@@ -78,6 +90,17 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         mapping(address token => uint256) claimableTotal;
         // appended: the least a position may be worth after an open or increase (whole USD; zero: no minimum)
         uint256 minPositionValueUsd;
+        // appended: the time-weighted average prices (see _recordTwap), four observations at the same times: the
+        // vault pair's cumulative price of token 0, and the reward pair's of the reward token (in the other token).
+        Observation[4] pairObservations;
+        Observation[4] rewardObservations;
+    }
+
+    /// @dev A Uniswap V2 cumulative price at a time, its low 224 bits (differences are taken modulo 2^224, exact for
+    ///      any average price below 2^112 in the pair's UQ112x112 over any window below 2^80 seconds).
+    struct Observation {
+        uint32 timestamp;
+        uint224 cumulative;
     }
 
     /// @dev Prices and token balances carried through one close, liquidation or order; prices are read lazily
@@ -92,6 +115,14 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         uint256 balance1;
         uint256 index0;
         uint256 index1;
+        /// For a protection order (`order`): what its swaps returned below a swap of the same size at the oracle
+        /// price on the pair's depth (USD WAD), which the executor's fee absorbs (VaultExits._swapWithinBound).
+        uint256 shortfall;
+        bool order;
+        /// The reserves a fair execution would trade against: the pair's product at the oracle price when the
+        /// order's first swap runs, moved by each fair swap after it (so the order's own price impact is fair).
+        uint256 fair0;
+        uint256 fair1;
     }
 
     // keccak256(abi.encode(uint256(keccak256("flux.storage.LeveragedVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -197,24 +228,120 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     }
 
     /// @dev The uncompounded rewards in LP, rounded up: what an entering position pays for. A reward token is
-    ///      priced at the higher of the oracle and the reward pair's spot price (the spot capped at the oracle plus
-    ///      the harvest's slippage bound), so nobody can buy rewards through the vault cheaper than the market sells
-    ///      them while the feed lags, and pushing the pair moves the price by at most that bound.
+    ///      priced at the stricter (higher) of the feeds' rate and the reward pair's TWAP, and only while the pair's
+    ///      spot and TWAP are within `harvestSlippageBps` of the feeds (else the entry waits, PriceSourcesDisagree):
+    ///      no single block can move what an entrant pays, and a feed lagging the market cannot sell the carry cheap.
+    ///      Without a pair TWAP yet (a vault upgraded with positions, before its first observation) the LP is valued
+    ///      at the feeds alone.
     function _pendingRewardsAsLpUp(uint256 lpPrice, uint256 price0, uint256 price1) internal view returns (uint256) {
         uint256 rewards = _pendingRewards();
         if (rewards == 0) return 0;
         uint256 rewardPrice = oracle.priceOf(address(rewardToken));
         (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
         (uint256 reserveReward, uint256 reserveOther) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
-        if (reserveReward > 0) {
+        (uint256 feedRate, uint256 twapRate, uint256 spotRate) = _rewardRates(price0, price1, rewardPrice, reserveReward, reserveOther);
+        _requireAgree(address(rewardPair), spotRate, twapRate, feedRate, _storage().risk.harvestSlippageBps);
+        uint256 rewardValue;
+        if (twapRate > feedRate) {
             (uint256 priceOther, uint8 decimalsOther) = _rewardBuysToken0 ? (price0, _decimals0) : (price1, _decimals1);
-            // USD per whole reward token at the pair's spot, rounded up.
-            uint256 spot = Math.mulDiv(reserveOther * 10 ** _rewardDecimals, priceOther, reserveReward * 10 ** decimalsOther, Math.Rounding.Ceil);
-            uint256 cap = (rewardPrice * (BPS + _storage().risk.harvestSlippageBps)) / BPS;
-            if (spot > rewardPrice) rewardPrice = spot < cap ? spot : cap;
+            rewardValue = PositionMath.valueUp(Math.mulDiv(rewards, twapRate, RATE_SCALE, Math.Rounding.Ceil), priceOther, decimalsOther);
+        } else {
+            rewardValue = PositionMath.valueUp(rewards, rewardPrice, _rewardDecimals);
         }
-        uint256 rewardValue = PositionMath.valueUp(rewards, rewardPrice, _rewardDecimals);
+        // The LP they are paid in is valued at the lower of the feeds' fair price and the same with token 0 priced
+        // at the pair's TWAP (in token 1): the stricter for the entrant.
+        uint256 average = _twapOf(_storage().pairObservations, _cumulativeNow(pair, true));
+        if (average != 0) {
+            (reserve0, reserve1,) = pair.getReserves();
+            uint256 twapPrice0 = Math.mulDiv(Math.mulDiv(average, 10 ** (18 + uint256(_decimals0)), (10 ** uint256(_decimals1)) << 112), price1, WAD);
+            if (twapPrice0 != 0) lpPrice = Math.min(lpPrice, _lpPriceAt(reserve0, reserve1, twapPrice0, price1));
+        }
         return Math.mulDiv(rewardValue, WAD, lpPrice, Math.Rounding.Ceil);
+    }
+
+    // ---------------------------------------------------------------- TWAP
+
+    /// @dev Records both pairs' cumulative prices when the newest observation is at least half a window old, over
+    ///      the oldest of the four (an empty slot first). Each observation is thus at least half a window older than
+    ///      the next, so once three exist the third newest is at least a window old: overwriting never leaves the
+    ///      TWAP without one. Called after the operation's prices were judged.
+    function _recordTwap() internal {
+        VaultStorage storage $ = _storage();
+        uint256 newest;
+        uint256 oldestSlot;
+        uint256 oldest = type(uint256).max;
+        for (uint256 i; i < 4; ++i) {
+            uint256 at = $.pairObservations[i].timestamp;
+            if (at > newest) newest = at;
+            if (at < oldest) (oldest, oldestSlot) = (at, i);
+        }
+        if (newest != 0 && block.timestamp - newest < TWAP_WINDOW_SECONDS / 2) return;
+        uint256 pairCumulative = _cumulativeNow(pair, true);
+        uint256 rewardCumulative = _cumulativeNow(rewardPair, _rewardIsToken0InRewardPair);
+        $.pairObservations[oldestSlot] = Observation(uint32(block.timestamp), uint224(pairCumulative));
+        $.rewardObservations[oldestSlot] = Observation(uint32(block.timestamp), uint224(rewardCumulative));
+        emit PricesObserved(pairCumulative, rewardCumulative);
+    }
+
+    /// @dev `pair_`'s cumulative price of its token 0 (in token 1) or of its token 1 now, as the pair would write it
+    ///      (its last cumulative plus the current reserves' price for the time since). Trades in this block do not
+    ///      enter it: the pair accumulated the reserves before them.
+    function _cumulativeNow(IUniswapV2Pair pair_, bool ofToken0) internal view returns (uint256 cumulative) {
+        (uint112 reserve0, uint112 reserve1, uint32 updatedAt) = pair_.getReserves();
+        cumulative = ofToken0 ? pair_.price0CumulativeLast() : pair_.price1CumulativeLast();
+        if (updatedAt != uint32(block.timestamp) && reserve0 != 0 && reserve1 != 0) {
+            unchecked {
+                uint256 price = ofToken0 ? (uint256(reserve1) << 112) / reserve0 : (uint256(reserve0) << 112) / reserve1;
+                cumulative += price * uint32(uint32(block.timestamp) - updatedAt); // wraps, as the pair's does
+            }
+        }
+    }
+
+    /// @dev The average price (UQ112x112) since the newest observation at least a window old, or, while none is (the
+    ///      vault's first half hour), since the oldest one from an earlier block; zero when there is none.
+    function _twapOf(Observation[4] storage observations, uint256 cumulativeNow) internal view returns (uint256) {
+        uint256 chosen;
+        uint224 chosenCumulative;
+        uint256 oldest = type(uint256).max;
+        uint224 oldestCumulative;
+        for (uint256 i; i < 4; ++i) {
+            Observation memory observation = observations[i];
+            uint256 at = observation.timestamp;
+            if (at == 0 || at >= block.timestamp) continue;
+            if (block.timestamp - at >= TWAP_WINDOW_SECONDS && at > chosen) (chosen, chosenCumulative) = (at, observation.cumulative);
+            if (at < oldest) (oldest, oldestCumulative) = (at, observation.cumulative);
+        }
+        if (chosen == 0) {
+            if (oldest == type(uint256).max) return 0;
+            (chosen, chosenCumulative) = (oldest, oldestCumulative);
+        }
+        unchecked {
+            return uint224(uint224(cumulativeNow) - chosenCumulative) / (block.timestamp - chosen);
+        }
+    }
+
+    /// @dev The reward pair's rates, reward base units to base units of the token it sells into, scaled by
+    ///      RATE_SCALE: the feeds' (rounded down), the pair's TWAP (zero without an observation) and its spot.
+    function _rewardRates(uint256 price0, uint256 price1, uint256 rewardPrice, uint256 reserveReward, uint256 reserveOther)
+        internal
+        view
+        returns (uint256 feedRate, uint256 twapRate, uint256 spotRate)
+    {
+        (uint256 priceOther, uint8 decimalsOther) = _rewardBuysToken0 ? (price0, _decimals0) : (price1, _decimals1);
+        feedRate = Math.mulDiv(rewardPrice * 10 ** decimalsOther, RATE_SCALE, priceOther * 10 ** _rewardDecimals);
+        uint256 average = _twapOf(_storage().rewardObservations, _cumulativeNow(rewardPair, _rewardIsToken0InRewardPair));
+        twapRate = Math.mulDiv(average, RATE_SCALE, 1 << 112);
+        spotRate = reserveReward == 0 ? 0 : Math.mulDiv(reserveOther, RATE_SCALE, reserveReward);
+    }
+
+    /// @dev Refuses unless `pair_` has a TWAP and both its spot and its TWAP are within `bandBps` of the feeds' price.
+    function _requireAgree(address pair_, uint256 spot, uint256 twap, uint256 feed, uint256 bandBps) internal pure {
+        if (twap == 0) revert TwapUnavailable(pair_);
+        if (_gapExceeds(spot, feed, bandBps) || _gapExceeds(twap, feed, bandBps)) revert PriceSourcesDisagree(pair_, spot, twap, feed, bandBps);
+    }
+
+    function _gapExceeds(uint256 price, uint256 reference_, uint256 bandBps) internal pure returns (bool) {
+        return (price > reference_ ? price - reference_ : reference_ - price) * BPS > reference_ * bandBps;
     }
 
     /// @dev Oracle prices of both tokens, after checking the pair's spot price is close to them (for entries and
@@ -225,9 +352,8 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         price1 = oracle.priceOf(address(token1));
         (reserve0, reserve1,) = pair.getReserves();
         (uint256 spot, uint256 fair) = _spotAndFairPrices(price0, price1, reserve0, reserve1);
-        uint256 gap = spot > fair ? spot - fair : fair - spot;
         uint256 maxDeviation = _storage().risk.maxPriceDeviationBps;
-        if (gap * BPS > fair * maxDeviation) revert PriceDeviationTooHigh(spot, fair, maxDeviation);
+        if (_gapExceeds(spot, fair, maxDeviation)) revert PriceDeviationTooHigh(spot, fair, maxDeviation);
     }
 
     /// @dev Token 0 priced in token 1, WAD, whole tokens: spot from the reserves, fair from the oracle.
@@ -398,6 +524,10 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     /// @dev What a harvest sells now. `farmPending` is added to the vault's balance when the rewards are not yet
     ///      claimed (the view); the harvest itself claims first and passes zero. `pairReserve0` and `pairReserve1`
     ///      are the vault pair's reserves as just read (nothing but views runs between that read and this plan).
+    ///      Nothing is sold while the reward pair has no TWAP or its TWAP is more than `harvestSlippageBps` from the
+    ///      feeds. The sale is bounded against the reference rate (the higher of the feeds' and the TWAP, which no
+    ///      call in this block can move), never against the spot: it returns at least the reference less
+    ///      `harvestSlippageBps`, and leaves the spot no more than HARVEST_WALK_BPS below the reference.
     function _harvestPlan(uint256 price0, uint256 price1, uint256 farmPending, uint256 pairReserve0, uint256 pairReserve1)
         internal
         view
@@ -406,13 +536,16 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         VaultStorage storage $ = _storage();
         plan.rewardAvailable = rewardToken.balanceOf(address(this)) + farmPending - $.claimableTotal[address(rewardToken)];
         if (plan.rewardAvailable == 0) return plan;
-        (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
-        (uint256 reserveIn, uint256 reserveOut) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
-        uint256 rewardPrice = oracle.priceOf(address(rewardToken));
-        (uint256 rateNum, uint256 rateDen) = _harvestFloorRate(price0, price1, rewardPrice, 1);
+        (uint256 reserveIn, uint256 reserveOut, uint256 referenceRate) = _harvestReference(price0, price1);
+        if (referenceRate == 0) return plan;
+        uint256 slippage = $.risk.harvestSlippageBps;
         uint256 sell = Math.min(
             Math.min(plan.rewardAvailable, (reserveIn * $.risk.harvestMaxSaleBps) / BPS),
-            LiquidityMath.maxSaleAtRate(reserveIn, reserveOut, rateNum, rateDen)
+            Math.min(
+                // one basis point inside the bound, so that getAmountOut's rounding cannot take it across
+                LiquidityMath.maxSaleAtRate(reserveIn, reserveOut, referenceRate * (BPS - slippage - 1), RATE_SCALE * BPS),
+                LiquidityMath.maxSaleToSpot(reserveIn, reserveOut, referenceRate * (BPS - HARVEST_WALK_BPS), RATE_SCALE * BPS)
+            )
         );
         uint256 out = LiquidityMath.getAmountOut(sell, reserveIn, reserveOut);
         // The zap then swaps about half of `out` in the vault's pair: keep that swap within the same size cap.
@@ -425,30 +558,24 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         // (2 reserve) LP, and below 500 wei of it the swap's rounding on an unbalanced pair can leave the smaller side
         // worth zero LP, which Uniswap refuses.
         if (out * pair.totalSupply() < 1_000 * (_rewardBuysToken0 ? pairReserve0 : pairReserve1)) return plan;
-        (rateNum, rateDen) = _harvestFloorRate(price0, price1, rewardPrice, 0);
-        (plan.rewardToSell, plan.amountOut, plan.minAmountOut) = (sell, out, Math.mulDiv(sell, rateNum, rateDen));
+        (plan.rewardToSell, plan.amountOut, plan.minAmountOut) =
+            (sell, out, Math.mulDiv(sell, referenceRate * (BPS - slippage), RATE_SCALE * BPS));
     }
 
-
-    /// @dev The least the harvest's sale may return per reward base unit, as a fraction: the oracle rate less
-    ///      `harvestSlippageBps` (plus `extraBps`, which sizes the sale one basis point inside the bound so that
-    ///      getAmountOut's rounding cannot take it across).
-    function _harvestFloorRate(uint256 price0, uint256 price1, uint256 rewardPrice, uint256 extraBps)
+    /// @dev The reward pair's reserves (reward in, the other token out) and the rate a harvest's sale is judged by:
+    ///      the higher of the feeds' and the TWAP, or zero while the TWAP is missing or disagrees with the feeds by
+    ///      more than `harvestSlippageBps`.
+    function _harvestReference(uint256 price0, uint256 price1)
         internal
         view
-        returns (uint256 rateNum, uint256 rateDen)
+        returns (uint256 reserveIn, uint256 reserveOut, uint256 referenceRate)
     {
-        (uint256 priceOut, uint8 decimalsOut) = _rewardBuysToken0 ? (price0, _decimals0) : (price1, _decimals1);
-        rateNum = rewardPrice * 10 ** decimalsOut * (BPS - _storage().risk.harvestSlippageBps - extraBps);
-        rateDen = priceOut * 10 ** _rewardDecimals * BPS;
+        (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
+        (reserveIn, reserveOut) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
+        (uint256 feedRate, uint256 twapRate,) = _rewardRates(price0, price1, oracle.priceOf(address(rewardToken)), reserveIn, reserveOut);
+        if (twapRate == 0 || _gapExceeds(twapRate, feedRate, _storage().risk.harvestSlippageBps)) return (reserveIn, reserveOut, 0);
+        referenceRate = Math.max(feedRate, twapRate);
     }
-
-
-    function _harvestFloorRateWad(uint256 price0, uint256 price1) internal view returns (uint256) {
-        (uint256 rateNum, uint256 rateDen) = _harvestFloorRate(price0, price1, oracle.priceOf(address(rewardToken)), 0);
-        return Math.mulDiv(rateNum, WAD, rateDen);
-    }
-
 
     function _requireNotEntered() internal view {
         if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();

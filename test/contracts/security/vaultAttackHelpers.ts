@@ -6,7 +6,7 @@
 import hre, { ethers } from "hardhat";
 import type { BaseContract, Contract, ContractTransactionReceipt, Signer } from "ethers";
 import { arbitrageSwap } from "../../../lib/vaultMath";
-import { FAR_FUTURE, type VaultFixture } from "../vault/fixtures";
+import { advanceDays, FAR_FUTURE, vaultStackFixture, type VaultFixture } from "../vault/fixtures";
 import { fund, reservesOf } from "../vault/market";
 
 export const WAD = 10n ** 18n;
@@ -129,6 +129,23 @@ export async function deployAttacker(signer: Signer) {
   const attacker = await factory.deploy();
   await attacker.waitForDeployment();
   return attacker;
+}
+
+/** The stable vault with two farmers in (alice 3x, bob 2.5x) and a day of rewards pending. */
+export async function farmedStable() {
+  const fixture = await vaultStackFixture();
+  const { stable, alice, bob } = fixture;
+  await stable.vault.connect(alice).open({ amount0: usd6(1_000), amount1: 0, borrow0: 0, borrow1: usd6(2_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
+  await stable.vault.connect(bob).open({ amount0: usd6(2_500), amount1: usd6(2_500), borrow0: usd6(10_000), borrow1: usd6(10_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
+  await advanceDays(fixture, 1);
+  return fixture;
+}
+
+/** What the positions `ids` are worth together (positionWorth), USD. */
+export async function victimsWorth(fixture: VaultFixture, vault: unknown, ids: number[]) {
+  let total = 0;
+  for (const id of ids) total += await positionWorth(fixture, vault as Contract, id);
+  return total;
 }
 
 export { hre, reservesOf, fund };

@@ -16,6 +16,7 @@ import {
   deployAttacker,
   e18,
   eventsOf,
+  farmedStable,
   fund,
   give,
   holdings,
@@ -27,6 +28,7 @@ import {
   usd6,
   usdDelta,
   usdOf,
+  victimsWorth,
   WAD,
 } from "./vaultAttackHelpers";
 import { createPairWithLiquidity, deployFarm } from "../../../scripts/lib/deployUniswap";
@@ -43,16 +45,6 @@ async function addr(c: { getAddress(): Promise<string> }) {
   return c.getAddress();
 }
 
-/** The stable vault with two farmers in (alice 3x, bob 2.5x) and a day of rewards pending. */
-async function farmedStable() {
-  const fixture = await vaultStackFixture();
-  const { stable, alice, bob } = fixture;
-  await stable.vault.connect(alice).open({ amount0: usd6(1_000), amount1: 0, borrow0: 0, borrow1: usd6(2_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
-  await stable.vault.connect(bob).open({ amount0: usd6(2_500), amount1: usd6(2_500), borrow0: usd6(10_000), borrow1: usd6(10_000), minShares: 0n, minLp: 0, deadline: FAR_FUTURE });
-  await advanceDays(fixture, 1);
-  return fixture;
-}
-
 /** Pools of a vault, as contracts. */
 async function poolsOf(vault: Contract | VaultFixture["stable"]["vault"]) {
   const v = vault as unknown as Contract;
@@ -61,12 +53,6 @@ async function poolsOf(vault: Contract | VaultFixture["stable"]["vault"]) {
 
 async function stableTokens(fixture: VaultFixture) {
   return [await addr(tokenOf(fixture, fixture.stable, 0)), await addr(tokenOf(fixture, fixture.stable, 1)), await addr(fixture.tokens.FLUX)];
-}
-
-async function victimsWorth(fixture: VaultFixture, vault: unknown, ids: number[]) {
-  let total = 0;
-  for (const id of ids) total += await positionWorth(fixture, vault as Contract, id);
-  return total;
 }
 
 describe("Security: attacks on the leveraged vaults", function () {

@@ -4,7 +4,17 @@ import type { Contract } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { FAR_FUTURE, refreshFeeds, vaultStackFixture, type VaultFixture } from "./fixtures";
 import { fund, moveMarket, reservesOf } from "./market";
-import { entryRewardPriceWad, fairLpPriceWad, liquidationPrices, pendingRewardsAsLpUp } from "../../../lib/vaultMath";
+import {
+  cumulativePriceNow,
+  entryRewardValueWad,
+  fairLpPriceWad,
+  liquidationPrices,
+  pendingRewardsAsLpUp,
+  twapAverage,
+  twapPrice0Wad,
+  twapRate,
+  type TwapObservation,
+} from "../../../lib/vaultMath";
 import { faucetInChunks } from "../../../scripts/lib/localFunds";
 
 /**
@@ -59,6 +69,8 @@ async function boundaryFixture() {
   }
   await refreshFeeds(fixture);
   await moveMarket(fixture, fixture.stable, 0.9931, 1.0173);
+  // FLUX's feed follows USDC's, so the FLUX pair (untouched, 0.5 USDC per FLUX) agrees with the feeds.
+  await fixture.farming.feeds.FLUX.setAnswer(((await fixture.farming.feeds.USDC.latestRoundData()).answer * 5n) / 10n);
   // A new reward period, the first having ended during the two years.
   const farm = fixture.stable.farm as Contract;
   const reward = ethers.parseUnits("100000", 18);
@@ -267,23 +279,34 @@ describe("LeveragedVault boundaries and rounding", () => {
     const lpPrice = fairLpPriceWad(BigInt(reservesThen[0]), BigInt(reservesThen[1]), BigInt(supplyThen), price0, price1, 6, 6);
     const pending = await vault.pendingRewards({ blockTag: receipt!.blockNumber });
     expect(pending).to.be.greaterThan(0n);
-    // Pending rewards are priced as the vault prices them for an entrant: the higher of the oracle and the
-    // reward pair's spot, capped at the oracle plus the harvest slippage bound.
+    // Pending rewards are valued as the vault values them for an entrant: at the higher of the feeds' rate and the
+    // reward pair's TWAP, in LP at the lower of the feeds' fair LP price and the same with token 0 at the pair's TWAP.
+    // The TWAP from the vault's own observations (its PricesObserved events) and the pairs' state in the block before.
     const flux = await fixture.tokens.FLUX.getAddress();
     const rewardPair = await ethers.getContractAt("IUniswapV2Pair", await vault.rewardPair());
     const rewardIsToken0 = (await rewardPair.token0()).toLowerCase() === flux.toLowerCase();
-    const [rewardReserve0, rewardReserve1] = await rewardPair.getReserves(previous);
+    const now = BigInt((await ethers.provider.getBlock(receipt!.blockNumber))!.timestamp);
+    const observed = (await vault.queryFilter(vault.filters.PricesObserved(), 0, receipt!.blockNumber - 1));
+    const observations = async (field: "pairCumulative" | "rewardCumulative"): Promise<TwapObservation[]> =>
+      Promise.all(observed.map(async (event) => ({ timestamp: BigInt((await event.getBlock()).timestamp), cumulative: BigInt(event.args[field]) })));
+    const averageOf = async (source: Contract | typeof rewardPair, ofToken0: boolean, field: "pairCumulative" | "rewardCumulative") => {
+      const reserves = await source.getReserves(previous);
+      const cumulativeLast = BigInt(ofToken0 ? await source.price0CumulativeLast(previous) : await source.price1CumulativeLast(previous));
+      const cumulative = cumulativePriceNow({ cumulativeLast, reserve0: BigInt(reserves[0]), reserve1: BigInt(reserves[1]), updatedAt: BigInt(reserves[2]), now, ofToken0 });
+      return twapAverage(await observations(field), cumulative, now);
+    };
     const other = rewardIsToken0 ? await rewardPair.token1() : await rewardPair.token0();
-    const rewardPrice = entryRewardPriceWad({
+    const rewardValue = entryRewardValueWad({
+      rewards: pending,
       oraclePriceWad: await farming.oracle.priceOf(flux),
-      reserveReward: rewardIsToken0 ? rewardReserve0 : rewardReserve1,
-      reserveOther: rewardIsToken0 ? rewardReserve1 : rewardReserve0,
+      twapRate: twapRate(await averageOf(rewardPair, rewardIsToken0, "rewardCumulative")),
       rewardDecimals: 18,
       otherPriceWad: await farming.oracle.priceOf(other),
       otherDecimals: 6,
-      harvestSlippageBps: BigInt((await vault.riskParameters()).harvestSlippageBps),
     });
-    const pendingLpUp = pendingRewardsAsLpUp(pending, rewardPrice, 18, lpPrice);
+    const pairAverage = await averageOf(pair, true, "pairCumulative");
+    const lpAtTwap = fairLpPriceWad(BigInt(reservesThen[0]), BigInt(reservesThen[1]), BigInt(supplyThen), twapPrice0Wad(pairAverage, 6, 6, price1), price1, 6, 6);
+    const pendingLpUp = pendingRewardsAsLpUp(rewardValue, lpAtTwap < lpPrice ? lpAtTwap : lpPrice);
     const denominator = lpBefore + pendingLpUp;
     const lp = BigInt(increased.lpAdded);
     expect((lp * sharesBefore) % denominator).to.not.equal(0n); // so rounding up would differ
@@ -349,6 +372,7 @@ describe("Price deviation band, exactly at the limit", () => {
     await vault.connect(alice).open(openParams(units6("1234.567891"), 0n, 0n, units6("1000.000001")));
     await time.increase(3_600);
     for (const symbol of ["USDC", "USDT"]) await fixture.farming.feeds[symbol].setAnswer(125_000_000n);
+    await fixture.farming.feeds.FLUX.setAnswer(62_500_000n); // 0.5 USDC per FLUX, as its pair says
     expect((await vault.riskParameters()).maxPriceDeviationBps).to.equal(100n);
     return fixture;
   }

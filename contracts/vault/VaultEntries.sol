@@ -42,6 +42,19 @@ abstract contract VaultEntries is VaultState {
     }
 
 
+    /// @dev The position as the increase left it, valued after the zap (its swap fee raised the pair's invariant, and
+    ///      so the LP's fair price): within the work factor and, when it borrowed, worth at least the vault's minimum.
+    function _checkIncreased(uint256 positionId, Position storage position, Settlement memory s, bool borrowed) private view {
+        VaultStorage storage $ = _storage();
+        PositionView memory after_ = _health(positionId, position, s);
+        if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);
+        // Only a borrow makes a position that may need liquidating: adding collateral alone is never refused.
+        if (borrowed) {
+            uint256 minimumWad = $.minPositionValueUsd * WAD;
+            if (after_.valueWad < minimumWad) revert PositionValueTooSmall(after_.valueWad, minimumWad);
+        }
+    }
+
     function _increase(uint256 positionId, Position storage position, OpenParams calldata params) private {
         if (params.amount0 == 0 && params.amount1 == 0 && params.borrow0 == 0 && params.borrow1 == 0) revert ZeroAmount();
         VaultStorage storage $ = _storage();
@@ -86,14 +99,7 @@ abstract contract VaultEntries is VaultState {
         uint256 positionShares = position.lpShares + shares;
         if (positionShares < minPositionShares) revert PositionTooSmall(positionShares, minPositionShares);
         position.lpShares = positionShares.toUint96();
-        // Valued after the zap: its swap fee raised the pair's invariant, and so the LP's fair price.
-        PositionView memory after_ = _health(positionId, position, s);
-        if (after_.debtRatioBps > $.risk.workFactorBps) revert WorkFactorExceeded(after_.debtRatioBps, $.risk.workFactorBps);
-        // Only a borrow makes a position that may need liquidating: adding collateral alone is never refused.
-        if (params.borrow0 != 0 || params.borrow1 != 0) {
-            uint256 minimumWad = $.minPositionValueUsd * WAD;
-            if (after_.valueWad < minimumWad) revert PositionValueTooSmall(after_.valueWad, minimumWad);
-        }
+        _checkIncreased(positionId, position, s, params.borrow0 != 0 || params.borrow1 != 0);
         emit PositionIncreased(positionId, params.amount0, params.amount1, params.borrow0, params.borrow1, lp, shares, positionShares);
         _recordTwap();
     }

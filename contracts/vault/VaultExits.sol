@@ -405,21 +405,7 @@ abstract contract VaultExits is VaultState {
         outcome.whole = amounts.whole;
         (outcome.lpRemoved, s.balance0, s.balance1) = _unwind(positionId, position, amounts.lpShares);
         _coverDeficits(s, amounts.need0, amounts.need1, plan.slippageBps);
-        if (amounts.whole) {
-            // Everything is unwound: repay all that the proceeds cover, and write off the rest.
-            (outcome.repaid0, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, s.balance0, s);
-            s.balance0 -= outcome.repaid0;
-            (outcome.repaid1, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, s.balance1, s);
-            s.balance1 -= outcome.repaid1;
-        } else {
-            if (s.balance0 < amounts.need0 || s.balance1 < amounts.need1) {
-                revert InsufficientProceeds(positionId, amounts.need0, s.balance0, amounts.need1, s.balance1);
-            }
-            outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
-            outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
-            s.balance0 -= outcome.repaid0;
-            s.balance1 -= outcome.repaid1;
-        }
+        _repayFromProceeds(positionId, position, amounts, s, outcome);
         // The owner is owed the unwound value at oracle prices less the debt repaid and the reward; the caller takes
         // what is left up to its reward, so it (not the owner) pays for any swap that executed badly.
         uint256 repaidValue = PositionMath.valueUp(outcome.repaid0, s.price0, _decimals0) + PositionMath.valueUp(outcome.repaid1, s.price1, _decimals1);
@@ -444,6 +430,31 @@ abstract contract VaultExits is VaultState {
         if (outcome.paid0 > 0) token0.safeTransfer(msg.sender, outcome.paid0);
         if (outcome.paid1 > 0) token1.safeTransfer(msg.sender, outcome.paid1);
         if (position.lpShares == 0) delete _storage().orders[positionId];
+    }
+
+    /// @dev Repays the pools out of the unwound proceeds held in `s`, which it debits. Unwound whole: all that the
+    ///      proceeds cover, and the rest is written off; in part: exactly the planned debt shares, or it reverts.
+    function _repayFromProceeds(
+        uint256 positionId,
+        Position storage position,
+        DeleverageAmounts memory amounts,
+        Settlement memory s,
+        DeleverageOutcome memory outcome
+    ) private {
+        if (amounts.whole) {
+            (outcome.repaid0, outcome.badDebt0, outcome.reserveCovered0, outcome.incentive0) = _repayOrWriteOff(position, true, s.balance0, s);
+            s.balance0 -= outcome.repaid0;
+            (outcome.repaid1, outcome.badDebt1, outcome.reserveCovered1, outcome.incentive1) = _repayOrWriteOff(position, false, s.balance1, s);
+            s.balance1 -= outcome.repaid1;
+        } else {
+            if (s.balance0 < amounts.need0 || s.balance1 < amounts.need1) {
+                revert InsufficientProceeds(positionId, amounts.need0, s.balance0, amounts.need1, s.balance1);
+            }
+            outcome.repaid0 = _repayShares(position, true, amounts.debtShares0);
+            outcome.repaid1 = _repayShares(position, false, amounts.debtShares1);
+            s.balance0 -= outcome.repaid0;
+            s.balance1 -= outcome.repaid1;
+        }
     }
 
     /// @dev Liquidation with the caller as the counterparty: it pays the planned repayment and takes the freed LP,

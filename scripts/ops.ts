@@ -23,6 +23,9 @@
 import "dotenv/config";
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { redactRpcText } from "../lib/rpcUrl";
 
 const COMMANDS: Record<string, { script: string; options: Record<string, string> }> = {
   deploy: {
@@ -83,7 +86,21 @@ if (command === "deploy" && !env.DEPLOYER_PRIVATE_KEY && (env.PROPOSER_PRIVATE_K
 // SIGTERM sent to this process (npm's, a process manager's, a CI cancel's) is passed to that group, so nothing is
 // left running. The deploy stops at once (every transaction is in its journal before it is sent) and frees its lock.
 const hardhat = require.resolve("hardhat/internal/cli/bootstrap.js");
-const child = spawn(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: "inherit", env, detached: true });
+const child = spawn(process.execPath, [hardhat, "run", "--network", network, spec.script], { stdio: ["inherit", "pipe", "pipe"], env, detached: true });
+// Every line the deploy or upgrade prints (Hardhat's and ethers' own errors included, which quote the node's URL)
+// passes through the redaction of every configured <NAME>_RPC_URL: no key, password or query reaches a log.
+const secretUrls = Object.entries(env).filter(([name, value]) => name.endsWith("_RPC_URL") && value).map(([, value]) => value as string);
+const relayed = [child.stdout!, child.stderr!].map(
+  (from: Readable, index) =>
+    new Promise<void>((done) => {
+      const to: Writable = index === 0 ? process.stdout : process.stderr;
+      const lines = createInterface({ input: from, crlfDelay: Infinity });
+      lines.on("line", (line) => to.write(`${redactRpcText(line, ...secretUrls)}\n`));
+      lines.on("close", done);
+    }),
+);
+/** Waits for the child's last lines (at most 2 s: a grandchild holding the pipe must not keep this process alive). */
+const drained = () => Promise.race([Promise.all(relayed), new Promise((done) => setTimeout(done, 2_000))]);
 let stoppedBy: NodeJS.Signals | undefined;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
@@ -96,6 +113,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 child.on("exit", (code, signal) => {
-  if (stoppedBy) process.exit(128 + (stoppedBy === "SIGINT" ? 2 : stoppedBy === "SIGTERM" ? 15 : 1));
-  process.exit(code ?? (signal ? 1 : 0));
+  void drained().then(() => {
+    if (stoppedBy) process.exit(128 + (stoppedBy === "SIGINT" ? 2 : stoppedBy === "SIGTERM" ? 15 : 1));
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 });

@@ -189,7 +189,7 @@ export interface EntryRewardValueInput {
  * Twin of the reward value in VaultState._pendingRewardsAsLpUp, rounded up: an entrant pays for the rewards already
  * pending at the higher of the feeds' rate and the reward pair's TWAP (which no single block can move), so neither a
  * pumped pair nor a feed lagging the market moves what it pays. (The vault refuses the entry, PriceSourcesDisagree,
- * when the pair's spot or TWAP is more than `harvestSlippageBps` from the feeds.)
+ * when the pair's spot is more than `harvestSlippageBps` from the feeds, or its TWAP more than 10%.)
  */
 export function entryRewardValueWad(input: EntryRewardValueInput): bigint {
   const { rewards, oraclePriceWad, rewardDecimals, otherPriceWad, otherDecimals } = input;

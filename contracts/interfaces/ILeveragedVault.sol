@@ -40,9 +40,8 @@ interface ILeveragedVaultTypes {
         uint16 maxPriceDeviationBps;
         /// Largest leverage a farmer may ask for (WAD, 3e18 is 3x); never above 10x.
         uint64 maxLeverageWad;
-        /// Largest loss against the reference price (the higher of the feeds' and the reward pair's TWAP) that a
-        /// harvest's reward sale accepts; also the band within which the reward pair's TWAP (and, for an entry
-        /// paying for pending rewards, its spot) must agree with the feeds.
+        /// Largest loss against the oracle price that a harvest's reward sale accepts; also the band within which
+        /// the reward pair's spot must agree with the feeds for an entry that pays for pending rewards.
         uint16 harvestSlippageBps;
         /// Most a harvest sells in one call, as a share of the reward pair's reward-token reserve: below the
         /// 0.3% at which a sandwich around the sale starts to pay for its own swap fees.
@@ -273,8 +272,7 @@ interface ILeveragedVaultTypes {
     error SlippageExceeded(address token, uint256 amount, uint256 minAmount);
     /// @notice The harvest's sale returned less than the stricter of the oracle floor and the caller's minimum.
     error HarvestSlippageExceeded(uint256 amountOut, uint256 minAmountOut);
-    /// @notice The reward pair's price is so far below the reference (the higher of the feeds' rate and its TWAP)
-    ///         that no sale fits the harvest's bound now.
+    /// @notice The reward pair's price is so far below the oracle's that no sale fits the harvest's bound now.
     error HarvestNothingSellable(uint256 rewardAvailable, uint256 spotOutPerRewardWad, uint256 floorOutPerRewardWad);
     /// @notice The position's debt ratio is at or below the kill factor.
     error PositionHealthy(uint256 positionId, uint256 debtRatioBps, uint256 killFactorBps);
@@ -313,7 +311,7 @@ interface ILeveragedVaultTypes {
     /// @notice `pair` has no price observation from an earlier block yet, so its time-weighted average is unknown;
     ///         a harvest (anyone may call it) records one.
     error TwapUnavailable(address pair);
-    /// @notice `pair`'s spot price and its time-weighted average disagree with the feeds' price by more than
+    /// @notice `pair`'s spot price or its time-weighted average disagrees with the feeds' price by more than
     ///         `bandBps`, so an action that would move value between farmers waits (all three in the same units:
     ///         the vault pair's token 0 in token 1, WAD; the reward pair's reward base unit in the other token's base
     ///         units, scaled by 1e36).

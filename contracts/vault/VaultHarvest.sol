@@ -18,11 +18,11 @@ abstract contract VaultHarvest is VaultState {
     /// @notice See ILeveragedVault.
     /// @dev Rewards too few for the zap to mint any LP are left for a later harvest (it returns zero).
     /// @dev Records the pairs' prices for the TWAP (so a harvest that sells nothing still advances it). Sells at
-    ///      most `harvestMaxSaleBps` of the reward pair's reward reserve, judged against the higher of the feeds' rate
-    ///      and the reward pair's TWAP, never its spot: no less than that less `harvestSlippageBps`, and never walking
+    ///      most `harvestMaxSaleBps` of the reward pair's reward reserve, judged against the feeds' rate (guarded by the
+    ///      reward pair's TWAP), never its spot: no less than that less `harvestSlippageBps`, and never walking
     ///      the spot more than HARVEST_WALK_BPS below it, so repeating the harvest (in one block or across blocks)
     ///      and buying the sold rewards back costs the caller the pair's fee. Sells nothing while the TWAP is missing
-    ///      (returns zero) or disagrees with the feeds (PriceSourcesDisagree). The rest is carried to the next
+    ///      (returns zero) or is more than TWAP_BAND_BPS from the feeds (PriceSourcesDisagree). The rest is carried to the next
     ///      harvest, so no donation and no gap between harvests can stop compounding. The sale must also return at
     ///      least `minAmountOut`.
     function harvest(uint256 minAmountOut) external nonReentrant returns (uint256 lpAdded) {
@@ -45,9 +45,8 @@ abstract contract VaultHarvest is VaultState {
             (uint256 reserveIn, uint256 reserveOut,) = _harvestReference(price0, price1);
             (uint256 feedRate, uint256 twapRate, uint256 spotRate) = _rewardRates(price0, price1, rewardPrice, reserveIn, reserveOut);
             if (twapRate == 0) return 0;
-            uint256 band = $.risk.harvestSlippageBps;
-            if (_gapExceeds(twapRate, feedRate, band)) revert PriceSourcesDisagree(address(rewardPair), spotRate, twapRate, feedRate, band);
-            uint256 floorRate = (Math.max(feedRate, twapRate) * (BPS - HARVEST_WALK_BPS)) / BPS;
+            if (_gapExceeds(twapRate, feedRate, TWAP_BAND_BPS)) revert PriceSourcesDisagree(address(rewardPair), spotRate, twapRate, feedRate, TWAP_BAND_BPS);
+            uint256 floorRate = (feedRate * (BPS - HARVEST_WALK_BPS)) / BPS;
             if (spotRate <= floorRate) revert HarvestNothingSellable(plan.rewardAvailable, spotRate / 1e18, floorRate / 1e18);
             return 0;
         }

@@ -64,6 +64,11 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     ///      pair's spot: under the pair's 0.3% fee, so buying the sold rewards back always costs more than the
     ///      reference price, however many harvests ran (a second harvest in the same block finds nothing to sell).
     uint256 internal constant HARVEST_WALK_BPS = 25;
+    /// @dev How far the reward pair's TWAP may sit from the feeds before an entry waits and a harvest sells nothing:
+    ///      it catches a feed that has left the market (stale, broken or lagging), not the pair's ordinary moves
+    ///      within a window, which a volatile reward token makes several percent (the spot, which one block can
+    ///      move, is held to the tighter `harvestSlippageBps`).
+    uint256 internal constant TWAP_BAND_BPS = 1_000;
     /// @dev Scale of the reward pair's rates (base units per base unit): 1e36 keeps a cheap reward sold into a
     ///      6-decimal token exact to 18 digits.
     uint256 internal constant RATE_SCALE = 1e36;
@@ -229,7 +234,8 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
 
     /// @dev The uncompounded rewards in LP, rounded up: what an entering position pays for. A reward token is
     ///      priced at the stricter (higher) of the feeds' rate and the reward pair's TWAP, and only while the pair's
-    ///      spot and TWAP are within `harvestSlippageBps` of the feeds (else the entry waits, PriceSourcesDisagree):
+    ///      spot is within `harvestSlippageBps` of the feeds and its TWAP within TWAP_BAND_BPS (else the entry
+    ///      waits, PriceSourcesDisagree):
     ///      no single block can move what an entrant pays, and a feed lagging the market cannot sell the carry cheap.
     ///      Without a pair TWAP yet (a vault upgraded with positions, before its first observation) the LP is valued
     ///      at the feeds alone.
@@ -334,10 +340,12 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         spotRate = reserveReward == 0 ? 0 : Math.mulDiv(reserveOther, RATE_SCALE, reserveReward);
     }
 
-    /// @dev Refuses unless `pair_` has a TWAP and both its spot and its TWAP are within `bandBps` of the feeds' price.
+    /// @dev Refuses unless `pair_` has a TWAP, its spot is within `bandBps` of the feeds' price and its TWAP within
+    ///      TWAP_BAND_BPS.
     function _requireAgree(address pair_, uint256 spot, uint256 twap, uint256 feed, uint256 bandBps) internal pure {
         if (twap == 0) revert TwapUnavailable(pair_);
-        if (_gapExceeds(spot, feed, bandBps) || _gapExceeds(twap, feed, bandBps)) revert PriceSourcesDisagree(pair_, spot, twap, feed, bandBps);
+        if (_gapExceeds(spot, feed, bandBps)) revert PriceSourcesDisagree(pair_, spot, twap, feed, bandBps);
+        if (_gapExceeds(twap, feed, TWAP_BAND_BPS)) revert PriceSourcesDisagree(pair_, spot, twap, feed, TWAP_BAND_BPS);
     }
 
     function _gapExceeds(uint256 price, uint256 reference_, uint256 bandBps) internal pure returns (bool) {
@@ -524,10 +532,10 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     /// @dev What a harvest sells now. `farmPending` is added to the vault's balance when the rewards are not yet
     ///      claimed (the view); the harvest itself claims first and passes zero. `pairReserve0` and `pairReserve1`
     ///      are the vault pair's reserves as just read (nothing but views runs between that read and this plan).
-    ///      Nothing is sold while the reward pair has no TWAP or its TWAP is more than `harvestSlippageBps` from the
-    ///      feeds. The sale is bounded against the reference rate (the higher of the feeds' and the TWAP, which no
-    ///      call in this block can move), never against the spot: it returns at least the reference less
-    ///      `harvestSlippageBps`, and leaves the spot no more than HARVEST_WALK_BPS below the reference.
+    ///      Nothing is sold while the reward pair has no TWAP or its TWAP is more than TWAP_BAND_BPS from the feeds.
+    ///      The sale is bounded against the feeds' rate (which no call in this block can move), never against the
+    ///      spot: it returns at least that less `harvestSlippageBps`, and leaves the spot no more than
+    ///      HARVEST_WALK_BPS below it.
     function _harvestPlan(uint256 price0, uint256 price1, uint256 farmPending, uint256 pairReserve0, uint256 pairReserve1)
         internal
         view
@@ -563,8 +571,9 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
     }
 
     /// @dev The reward pair's reserves (reward in, the other token out) and the rate a harvest's sale is judged by:
-    ///      the higher of the feeds' and the TWAP, or zero while the TWAP is missing or disagrees with the feeds by
-    ///      more than `harvestSlippageBps`.
+    ///      the feeds' (no call in this block can move it), or zero while the pair's TWAP is missing or more than
+    ///      TWAP_BAND_BPS from it (the feed may have left the market). Not the higher of the two: a TWAP lagging a
+    ///      falling market would stop compounding at every dip.
     function _harvestReference(uint256 price0, uint256 price1)
         internal
         view
@@ -573,8 +582,8 @@ abstract contract VaultState is ILeveragedVaultTypes, ILeveragedVaultWiring, Ree
         (uint112 reserve0, uint112 reserve1,) = rewardPair.getReserves();
         (reserveIn, reserveOut) = _rewardIsToken0InRewardPair ? (reserve0, reserve1) : (reserve1, reserve0);
         (uint256 feedRate, uint256 twapRate,) = _rewardRates(price0, price1, oracle.priceOf(address(rewardToken)), reserveIn, reserveOut);
-        if (twapRate == 0 || _gapExceeds(twapRate, feedRate, _storage().risk.harvestSlippageBps)) return (reserveIn, reserveOut, 0);
-        referenceRate = Math.max(feedRate, twapRate);
+        if (twapRate == 0 || _gapExceeds(twapRate, feedRate, TWAP_BAND_BPS)) return (reserveIn, reserveOut, 0);
+        referenceRate = feedRate;
     }
 
     function _requireNotEntered() internal view {

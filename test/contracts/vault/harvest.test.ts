@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { Contract } from "ethers";
 import { advanceDays, FAR_FUTURE, vaultStackFixture, type VaultFixture } from "./fixtures";
 import { fund, reservesOf } from "./market";
@@ -101,6 +102,23 @@ describe("LeveragedVault harvest", () => {
     console.log(`      30,000 FLUX donated: sold ${capped.map((sold) => (Number(sold) / 1e18).toFixed(0)).join(", ")} and the rest`);
     expect(capped.length).to.equal(5);
     expect(await fixture.tokens.FLUX.balanceOf(vaultAddress)).to.equal(0n);
+  });
+
+  it("sells nothing while the reward pair's TWAP is more than 10% from the FLUX feed (a feed that left the market), and sells at 5%", async () => {
+    const fixture = await twoPositions();
+    const { stable, carol, farming } = fixture;
+    await advanceDays(fixture, 1);
+    const snapshot = await takeSnapshot();
+    // The feed drops 15% under the market (the pair and its day-long TWAP stay at $0.50): the TWAP guard refuses.
+    await farming.feeds.FLUX.setAnswer(42_500_000n);
+    expect((await stable.vault.previewHarvest()).rewardToSell).to.equal(0n);
+    await expect(stable.vault.connect(carol).harvest(0n))
+      .to.be.revertedWithCustomError(stable.vault, "PriceSourcesDisagree")
+      .withArgs(await farming.fluxPair.getAddress(), anyValue, anyValue, anyValue, 1_000n);
+    // 5% under the market: within the band, it sells (into a pair above the feed's floor).
+    await snapshot.restore();
+    await farming.feeds.FLUX.setAnswer(47_500_000n);
+    await expect(stable.vault.connect(carol).harvest(0n)).to.emit(stable.vault, "Harvested");
   });
 
   it("takes the caller's own minimum when it is stricter than the oracle floor", async () => {

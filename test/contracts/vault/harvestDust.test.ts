@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
-import { FAR_FUTURE, vaultStackFixture } from "./fixtures";
+import { FAR_FUTURE, refreshFeeds, vaultStackFixture } from "./fixtures";
 import { fund, reservesOf } from "./market";
 import { getAmountOut } from "../../../lib/vaultMath";
 
@@ -12,22 +12,30 @@ import { getAmountOut } from "../../../lib/vaultMath";
  */
 describe("LeveragedVault harvest: the dust bound", () => {
   /**
-   * Sends `flux` to the stable vault, then opens a first position (100 USDC, no borrowing), and reads the harvest plan
-   * and the stable pair in the open's own block: the vault has just staked, so the farm owes it nothing yet and the
-   * rewards are exactly the FLUX sent.
+   * Sends `flux` to the stable vault, then opens a position (100 USDC, no borrowing), and reads the harvest plan and
+   * the stable pair in the open's own block, with the rewards exactly the FLUX sent. The harvest sells only against
+   * a reward-pair TWAP of at least 30 minutes (issue 18), so a first position (bob's) records the vault's first
+   * observation 31 minutes before; both are opened after the farm's reward period has ended, so the farm owes the
+   * vault nothing and the FLUX sent is all there is.
    */
   async function planWithRewards(flux: bigint) {
     const fixture = await loadFixture(vaultStackFixture);
-    const { stable, alice, deployer } = fixture;
+    const { stable, alice, bob, deployer } = fixture;
     const vaultAddress = await stable.vault.getAddress();
+    const usdcFirst = stable.token0Symbol === "USDC";
+    const hundredUsdc = { amount0: usdcFirst ? 100_000_000n : 0n, amount1: usdcFirst ? 0n : 100_000_000n, borrow0: 0, borrow1: 0, minShares: 0n, minLp: 0, deadline: FAR_FUTURE };
+    await time.increaseTo(BigInt(await (stable.farm as Contract).periodFinish()) + 1n);
+    await refreshFeeds(fixture);
+    await stable.vault.connect(bob).open(hundredUsdc);
+    await time.increase(31 * 60);
+    await refreshFeeds(fixture);
+    expect(await (stable.farm as Contract).earned(vaultAddress)).to.equal(0n);
     if (flux > 0n) {
       await fund(fixture, "FLUX", flux);
       await fixture.tokens.FLUX.connect(deployer).transfer(vaultAddress, flux);
     }
-    const usdcIsToken0 = stable.token0Symbol === "USDC";
-    const receipt = await (
-      await stable.vault.connect(alice).open({ amount0: usdcIsToken0 ? 100_000_000n : 0n, amount1: usdcIsToken0 ? 0n : 100_000_000n, borrow0: 0, borrow1: 0, minShares: 0n, minLp: 0, deadline: FAR_FUTURE })
-    ).wait();
+    const usdcIsToken0 = usdcFirst;
+    const receipt = await (await stable.vault.connect(alice).open(hundredUsdc)).wait();
     const blockTag = receipt!.blockNumber;
     const pair = stable.pair as Contract;
     const reserves = await pair.getReserves({ blockTag });
